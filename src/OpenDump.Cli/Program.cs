@@ -1,0 +1,38 @@
+using OpenDump.Cli;
+
+const string Usage = """
+    opendump — decode Futu / moomoo OpenD API traffic from packet captures
+
+    usage: opendump <command> [options]
+
+    commands:
+      read <capture>    decode a pcap/pcapng file (or - for stdin): timeline, jsonl or json
+
+    opendump read --help   for the options of read
+    opendump --version
+    """;
+
+try
+{
+    if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+    {
+        Console.Out.WriteLine(Usage);
+        return args.Length == 0 ? ExitCodes.Usage : ExitCodes.Ok;
+    }
+    if (args[0] == "--version")
+    {
+        Console.Out.WriteLine($"opendump {typeof(ExitCodes).Assembly.GetName().Version?.ToString(3)}");
+        return ExitCodes.Ok;
+    }
+    return args[0] switch
+    {
+        "read" => ReadCommand.Run(args[1..], Console.Out, Console.Error),
+        _ => throw new UsageException($"unknown command '{args[0]}'"),
+    };
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"opendump: {e.Message}");
+    Console.Error.WriteLine("try 'opendump --help'");
+    return ExitCodes.Usage;
+}

@@ -1,0 +1,112 @@
+using SharpPcap;
+using SharpPcap.LibPcap;
+
+namespace OpenDump.Capture;
+
+/// <summary>
+/// Reads pcap and pcapng files through libpcap (SharpPcap), one packet at a time: the file is
+/// streamed, never loaded whole. "-" reads standard input, which libpcap supports natively.
+/// </summary>
+public sealed class PcapFileSource : ICaptureSource
+{
+    private readonly CaptureFileReaderDevice _device;
+    private readonly int _linkType;
+    private readonly bool _classicPcap;
+    private byte[] _buffer = new byte[65536];
+    private long _number;
+    private long _offset;
+
+    public PcapFileSource(string path)
+    {
+        Name = path == "-" ? "<stdin>" : path;
+        if (path != "-")
+        {
+            if (!File.Exists(path)) throw new CaptureOpenException($"{path}: no such file");
+            Length = new FileInfo(path).Length;
+            _classicPcap = IsClassicPcap(path);
+        }
+
+        try
+        {
+            _device = new CaptureFileReaderDevice(path);
+            _device.Open();
+        }
+        catch (DllNotFoundException e)
+        {
+            throw new CaptureOpenException("libpcap is not installed (Debian/Ubuntu: apt-get install libpcap0.8)", e);
+        }
+        catch (TypeInitializationException e) when (e.InnerException is DllNotFoundException)
+        {
+            throw new CaptureOpenException("libpcap is not installed (Debian/Ubuntu: apt-get install libpcap0.8)", e);
+        }
+        catch (PcapException e)
+        {
+            throw new CaptureOpenException($"{Name}: not a readable pcap or pcapng file ({e.Message.Trim()})", e);
+        }
+        _linkType = (int)_device.LinkType;
+        // Classic pcap: 24-byte file header, then 16 bytes before each record; pcapng offsets are not tracked.
+        _offset = _classicPcap ? 24 : 0;
+    }
+
+    public string Name { get; }
+    public CaptureProblem? Problem { get; private set; }
+    public long? Position => _classicPcap ? _offset : null;
+    public long? Length { get; }
+
+    public bool TryReadNext(out CapturedPacket packet)
+    {
+        packet = default;
+        if (Problem is not null) return false;
+        GetPacketStatus status;
+        PacketCapture capture;
+        try
+        {
+            status = _device.GetNextPacket(out capture);
+        }
+        catch (Exception e) when (e is PcapException or InvalidOperationException)
+        {
+            Problem = Truncated(e.Message);
+            return false;
+        }
+
+        switch (status)
+        {
+            case GetPacketStatus.PacketRead:
+                break;
+            case GetPacketStatus.NoRemainingPackets:
+                return false;
+            default:
+                Problem = Truncated(_device.LastError);
+                return false;
+        }
+
+        var data = capture.Data;
+        if (_buffer.Length < data.Length) _buffer = new byte[Math.Max(data.Length, _buffer.Length * 2)];
+        data.CopyTo(_buffer);
+        var tv = capture.Header.Timeval;
+        _number++;
+        _offset += 16 + data.Length;
+        packet = new CapturedPacket(_number, (long)tv.Seconds * 1_000_000 + (long)tv.MicroSeconds, _linkType,
+            _buffer.AsMemory(0, data.Length), data.Length);
+        return true;
+    }
+
+    private CaptureProblem Truncated(string? libpcapMessage)
+    {
+        var where = _classicPcap ? $"at file offset {_offset}" : "";
+        var text = string.IsNullOrWhiteSpace(libpcapMessage) ? "read error" : libpcapMessage.Trim();
+        return new CaptureProblem(Diagnostics.DiagnosticCodes.CaptureTruncated,
+            $"{Name}: capture is damaged or truncated {where} after packet {_number}: {text}; everything before it is shown".Replace("  ", " "));
+    }
+
+    private static bool IsClassicPcap(string path)
+    {
+        Span<byte> magic = stackalloc byte[4];
+        using var f = File.OpenRead(path);
+        if (f.Read(magic) < 4) return false;
+        var m = BitConverter.ToUInt32(magic);
+        return m is 0xa1b2c3d4 or 0xd4c3b2a1 or 0xa1b23c4d or 0x4d3cb2a1;
+    }
+
+    public void Dispose() => _device.Dispose();
+}

@@ -1,0 +1,112 @@
+using OpenDump.Capture;
+using OpenDump.Decoding;
+using OpenDump.Diagnostics;
+using OpenDump.Link;
+using OpenDump.Reassembly;
+using OpenDump.Session;
+
+namespace OpenDump;
+
+/// <summary>Counts for the end-of-run summary.</summary>
+public sealed record AnalysisSummary(long Packets, long TcpSegments, long NonTcpPackets, long MalformedPackets, int Connections, long Frames, CaptureProblem? CaptureProblem);
+
+/// <summary>
+/// The whole pipeline: capture source -> link decoding -> TCP reassembly -> OpenD framing ->
+/// session state and decryption -> body decoding -> the sink. Tests drive it at any depth:
+/// packets, segments, or a whole capture source.
+/// </summary>
+public sealed class CaptureAnalyzer : IStreamHandler, IDisposable
+{
+    private readonly AnalyzerOptions _options;
+    private readonly IAnalysisSink _sink;
+    private readonly ILinkDecoder _linkDecoder;
+    private readonly TcpReassembler _reassembler;
+    private readonly SessionContext _context;
+    private readonly Dictionary<TcpConnection, OpenDSession> _sessions = new(ReferenceEqualityComparer.Instance);
+    private readonly List<OpenDSession> _allSessions = [];
+    private readonly HashSet<string> _linkProblemsSaid = [];
+    private long _packets, _segments, _nonTcp, _malformed;
+    private bool _finished;
+
+    public CaptureAnalyzer(AnalyzerOptions options, IAnalysisSink sink, ILinkDecoder? linkDecoder = null, ProtoRegistry? registry = null)
+    {
+        _options = options;
+        _sink = sink;
+        _linkDecoder = linkDecoder ?? new PacketDotNetLinkDecoder();
+        _reassembler = new TcpReassembler(this, options.Reassembly);
+        _context = new SessionContext(registry ?? ProtoRegistry.Default, options.RsaKey, options.MaxBodyLen, sink);
+    }
+
+    /// <summary>Reads a whole capture; a damaged capture ends early with a diagnostic, keeping what was decoded.</summary>
+    public static AnalysisSummary Run(ICaptureSource source, AnalyzerOptions options, IAnalysisSink sink, Action<ICaptureSource, long>? progress = null)
+    {
+        using var analyzer = new CaptureAnalyzer(options, sink);
+        while (source.TryReadNext(out var packet))
+        {
+            analyzer.ProcessPacket(packet);
+            if (progress is not null && (packet.Number & 0x3ff) == 0) progress(source, analyzer._context.FramesSoFar);
+        }
+        if (source.Problem is { } problem) sink.OnCaptureDiagnostic(Diagnostic.Error(problem.Code, problem.Message));
+        return analyzer.Finish(source.Problem);
+    }
+
+    public void ProcessPacket(in CapturedPacket packet)
+    {
+        _packets++;
+        switch (_linkDecoder.TryDecode(packet, out var segment, out var problem))
+        {
+            case LinkDecodeStatus.Tcp:
+                ProcessSegment(segment);
+                break;
+            case LinkDecodeStatus.NotTcp:
+                _nonTcp++;
+                break;
+            case LinkDecodeStatus.UnsupportedLinkType:
+                _malformed++;
+                if (_linkProblemsSaid.Add(problem!)) _sink.OnCaptureDiagnostic(Diagnostic.Error(DiagnosticCodes.LinkTypeUnsupported, problem!));
+                break;
+            default:
+                _malformed++;
+                _sink.OnCaptureDiagnostic(Diagnostic.Warning(DiagnosticCodes.PacketMalformed, problem ?? $"packet {packet.Number} is malformed"));
+                break;
+        }
+    }
+
+    public void ProcessSegment(in TcpSegment segment)
+    {
+        _segments++;
+        _reassembler.Process(segment);
+    }
+
+    public AnalysisSummary Finish(CaptureProblem? captureProblem = null)
+    {
+        if (!_finished)
+        {
+            _finished = true;
+            _reassembler.Finish();
+            _sink.OnComplete(_allSessions.Select(s => s.Summarize()).ToArray());
+        }
+        return new AnalysisSummary(_packets, _segments, _nonTcp, _malformed, _allSessions.Count, _context.FramesSoFar, captureProblem);
+    }
+
+    void IStreamHandler.OnConnectionOpened(TcpConnection connection)
+    {
+        var session = new OpenDSession(connection, _context);
+        _sessions[connection] = session;
+        _allSessions.Add(session);
+    }
+
+    void IStreamHandler.OnData(TcpConnection connection, FlowDirection direction, ReadOnlySpan<byte> data, long timestampMicros, long packetNumber) =>
+        _sessions[connection].Append(direction, data, timestampMicros, packetNumber);
+
+    void IStreamHandler.OnGap(TcpConnection connection, FlowDirection direction, long missingBytes, long timestampMicros, long packetNumber) =>
+        _sessions[connection].Gap(direction, missingBytes, timestampMicros, packetNumber);
+
+    void IStreamHandler.OnDirectionClosed(TcpConnection connection, FlowDirection direction, string reason, long timestampMicros, long packetNumber) =>
+        _sessions[connection].Close(direction, reason, timestampMicros, packetNumber);
+
+    public void Dispose()
+    {
+        foreach (var s in _allSessions) s.Dispose();
+    }
+}

@@ -1,0 +1,111 @@
+using System.Text;
+using Google.Protobuf;
+
+namespace OpenDump.Decoding;
+
+/// <summary>One field of a protobuf body read without a schema.</summary>
+public sealed record RawField(int Number, WireFormat.WireType WireType, string Value, IReadOnlyList<RawField>? Children = null);
+
+/// <summary>
+/// A schema-less view of a protobuf body (field number, wire type, value), for frames whose
+/// protoID is unknown or whose body does not match its schema. Length-delimited fields are shown
+/// as nested messages when they parse as one, as text when they are printable UTF-8, else as hex.
+/// </summary>
+public static class RawProtobuf
+{
+    private const int MaxDepth = 8;
+
+    public static bool TryParse(ReadOnlySpan<byte> data, out IReadOnlyList<RawField> fields) =>
+        TryParse(data, 0, out fields);
+
+    private static bool TryParse(ReadOnlySpan<byte> data, int depth, out IReadOnlyList<RawField> fields)
+    {
+        var list = new List<RawField>();
+        fields = list;
+        var pos = 0;
+        while (pos < data.Length)
+        {
+            if (!TryVarint(data, ref pos, out var tag)) return false;
+            var number = (int)(tag >> 3);
+            var wire = (WireFormat.WireType)(tag & 7);
+            if (number <= 0) return false;
+            switch (wire)
+            {
+                case WireFormat.WireType.Varint:
+                    if (!TryVarint(data, ref pos, out var v)) return false;
+                    list.Add(new RawField(number, wire, ((long)v).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                    break;
+                case WireFormat.WireType.Fixed64:
+                    if (pos + 8 > data.Length) return false;
+                    var f64 = BitConverter.ToUInt64(data.Slice(pos, 8));
+                    list.Add(new RawField(number, wire, $"0x{f64:x16} ({BitConverter.UInt64BitsToDouble(f64).ToString("R", System.Globalization.CultureInfo.InvariantCulture)})"));
+                    pos += 8;
+                    break;
+                case WireFormat.WireType.Fixed32:
+                    if (pos + 4 > data.Length) return false;
+                    var f32 = BitConverter.ToUInt32(data.Slice(pos, 4));
+                    list.Add(new RawField(number, wire, $"0x{f32:x8} ({BitConverter.UInt32BitsToSingle(f32).ToString("R", System.Globalization.CultureInfo.InvariantCulture)})"));
+                    pos += 4;
+                    break;
+                case WireFormat.WireType.LengthDelimited:
+                    if (!TryVarint(data, ref pos, out var len) || len > (ulong)(data.Length - pos)) return false;
+                    var bytes = data.Slice(pos, (int)len);
+                    pos += (int)len;
+                    list.Add(Describe(number, bytes, depth));
+                    break;
+                default:
+                    return false;
+            }
+        }
+        return true;
+    }
+
+    private static RawField Describe(int number, ReadOnlySpan<byte> bytes, int depth)
+    {
+        if (IsPrintableUtf8(bytes)) return new RawField(number, WireFormat.WireType.LengthDelimited, Encoding.UTF8.GetString(bytes));
+        if (depth < MaxDepth && bytes.Length > 0 && TryParse(bytes, depth + 1, out var children))
+            return new RawField(number, WireFormat.WireType.LengthDelimited, $"{bytes.Length} bytes", children);
+        return new RawField(number, WireFormat.WireType.LengthDelimited, Convert.ToHexStringLower(bytes));
+    }
+
+    private static bool IsPrintableUtf8(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.IsEmpty) return true;
+        if (!System.Text.Unicode.Utf8.IsValid(bytes)) return false;
+        foreach (var c in Encoding.UTF8.GetString(bytes))
+            if (char.IsControl(c) && c is not ('\n' or '\r' or '\t')) return false;
+        return true;
+    }
+
+    private static bool TryVarint(ReadOnlySpan<byte> data, ref int pos, out ulong value)
+    {
+        value = 0;
+        for (var shift = 0; shift < 64; shift += 7)
+        {
+            if (pos >= data.Length) return false;
+            var b = data[pos++];
+            value |= (ulong)(b & 0x7f) << shift;
+            if ((b & 0x80) == 0) return true;
+        }
+        return false;
+    }
+
+    /// <summary>One line per field, indented by nesting, for the timeline's verbose view.</summary>
+    public static void Render(IReadOnlyList<RawField> fields, StringBuilder into, int indent = 0)
+    {
+        foreach (var f in fields)
+        {
+            into.Append(' ', indent * 2).Append('#').Append(f.Number).Append(' ').Append(WireName(f.WireType)).Append(": ").Append(f.Value).Append('\n');
+            if (f.Children is { } c) Render(c, into, indent + 1);
+        }
+    }
+
+    private static string WireName(WireFormat.WireType w) => w switch
+    {
+        WireFormat.WireType.Varint => "varint",
+        WireFormat.WireType.Fixed64 => "fixed64",
+        WireFormat.WireType.Fixed32 => "fixed32",
+        WireFormat.WireType.LengthDelimited => "bytes",
+        _ => w.ToString(),
+    };
+}

@@ -1,0 +1,38 @@
+namespace OpenDump.Diagnostics;
+
+/// <summary>The stable diagnostic codes. Outputs, filters and the README use these exact names.</summary>
+public static class DiagnosticCodes
+{
+    // Capture and link layer
+    public const string CaptureUnreadable = "opendump.capture_unreadable";
+    public const string CaptureTruncated = "opendump.capture_truncated";
+    public const string PacketMalformed = "opendump.packet_malformed";
+    public const string LinkTypeUnsupported = "opendump.link_type_unsupported";
+
+    // TCP reassembly
+    public const string TcpGap = "opendump.tcp_gap";
+    public const string TcpBufferLimit = "opendump.tcp_buffer_limit";
+
+    // Framing
+    public const string BadHeader = "opendump.bad_header";
+    public const string Resync = "opendump.resync";
+    public const string BodyTooLarge = "opendump.body_too_large";
+    public const string TruncatedFrame = "opendump.truncated_frame";
+
+    // Keys and decryption
+    public const string KeyMalformed = "opendump.key_malformed";
+    public const string NoKey = "opendump.no_key";
+    public const string WrongKey = "opendump.wrong_key";
+    public const string DecryptFailed = "opendump.decrypt_failed";
+    public const string Sha1Mismatch = "opendump.sha1_mismatch";
+    public const string KeysUnknown = "opendump.keys_unknown";
+
+    // Body decoding
+    public const string UnknownProtoId = "opendump.unknown_proto_id";
+    public const string DecodeFailed = "opendump.decode_failed";
+    public const string MissingRequired = "opendump.missing_required";
+
+    // Session
+    public const string UnpairedResponse = "opendump.unpaired_response";
+    public const string FailedCall = "opendump.failed_call";
+}

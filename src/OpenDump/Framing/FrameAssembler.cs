@@ -1,0 +1,203 @@
+using System.Buffers;
+
+namespace OpenDump.Framing;
+
+/// <summary>What the assembler hands on for one direction of one connection.</summary>
+public interface IFrameHandler
+{
+    /// <summary>A whole frame. <paramref name="body"/> is valid only during the call.</summary>
+    void OnFrame(in FrameHeader header, ReadOnlySpan<byte> body, in StreamPosition position);
+
+    /// <summary>Bytes that are not OpenD frames, skipped while looking for the next header.</summary>
+    void OnGarbage(ReadOnlySpan<byte> bytes, HeaderProblem firstProblem, in StreamPosition position);
+
+    /// <summary>A frame cut short by a gap or by the end of the stream; <paramref name="header"/> is null when fewer than 44 bytes were seen.</summary>
+    void OnTruncatedFrame(FrameHeader? header, int bytesSeen, string reason, in StreamPosition position);
+}
+
+/// <summary>Where in the capture and in the byte stream something was found.</summary>
+public readonly record struct StreamPosition(long TimestampMicros, long PacketNumber, long StreamOffset);
+
+/// <summary>
+/// Cuts one direction's contiguous byte stream into frames. Bytes are buffered only while a frame
+/// is incomplete; a complete frame is handed on straight from the caller's span when it can be.
+/// </summary>
+public sealed class FrameAssembler : IDisposable
+{
+    private readonly IFrameHandler _handler;
+    private readonly uint _maxBodyLen;
+    private byte[] _buffer = [];
+    private int _buffered;
+    private long _bufferStreamOffset;
+    private long _streamOffset;
+    private bool _disposed;
+
+    // Garbage is reported as one run, not byte by byte.
+    private int _garbageRun;
+    private HeaderProblem _garbageProblem;
+    private long _garbageOffset;
+    private byte[] _garbageSample = new byte[GarbageSampleBytes];
+    private int _garbageSampleLength;
+    private StreamPosition _garbagePosition;
+    public const int GarbageSampleBytes = 256;
+
+    public FrameAssembler(IFrameHandler handler, uint maxBodyLen)
+    {
+        _handler = handler;
+        _maxBodyLen = maxBodyLen;
+    }
+
+    public long BytesConsumed => _streamOffset - _buffered;
+
+    public void Append(ReadOnlySpan<byte> data, long timestampMicros, long packetNumber)
+    {
+        if (_buffered == 0)
+        {
+            var used = Drain(data, timestampMicros, packetNumber, _streamOffset);
+            _streamOffset += data.Length;
+            Keep(data[used..], _streamOffset - (data.Length - used));
+            return;
+        }
+
+        EnsureCapacity(_buffered + data.Length);
+        data.CopyTo(_buffer.AsSpan(_buffered));
+        _buffered += data.Length;
+        _streamOffset += data.Length;
+        var consumed = Drain(_buffer.AsSpan(0, _buffered), timestampMicros, packetNumber, _bufferStreamOffset);
+        var rest = _buffered - consumed;
+        if (consumed > 0 && rest > 0) Buffer.BlockCopy(_buffer, consumed, _buffer, 0, rest);
+        _buffered = rest;
+        _bufferStreamOffset += consumed;
+        ShrinkIfIdle();
+    }
+
+    /// <summary>Bytes were lost before the next data: whatever frame was in progress cannot be completed.</summary>
+    public void Gap(long missingBytes, long timestampMicros, long packetNumber)
+    {
+        FlushGarbage();
+        if (_buffered > 0)
+        {
+            ReportTruncated($"{missingBytes} bytes lost in the capture", timestampMicros, packetNumber);
+        }
+        _streamOffset += missingBytes;
+        _bufferStreamOffset = _streamOffset;
+        _resyncing = true;
+    }
+
+    /// <summary>The stream ended (FIN, RST or end of capture).</summary>
+    public void Complete(long timestampMicros, long packetNumber, string reason)
+    {
+        FlushGarbage();
+        if (_buffered > 0) ReportTruncated(reason, timestampMicros, packetNumber);
+        ShrinkIfIdle();
+    }
+
+    // After a gap the next bytes are usually the middle of a frame; until a header is found again
+    // they are skipped without a "bad header" complaint for each.
+    private bool _resyncing;
+
+    private int Drain(ReadOnlySpan<byte> data, long ts, long packet, long baseOffset)
+    {
+        var pos = 0;
+        while (pos < data.Length)
+        {
+            var rest = data[pos..];
+            var status = FrameScanner.Scan(rest, _maxBodyLen, out var header, out var length, out var problem);
+            if (status == ScanStatus.Frame)
+            {
+                FlushGarbage();
+                _resyncing = false;
+                _handler.OnFrame(header, rest.Slice(FrameHeader.Size, (int)header.BodyLen), new StreamPosition(ts, packet, baseOffset + pos));
+                pos += length;
+                continue;
+            }
+            if (status == ScanStatus.NeedMore) break;
+
+            var next = FrameScanner.FindNextHeader(rest, _maxBodyLen);
+            var skip = next < 0 ? rest.Length : next;
+            NoteGarbage(rest[..skip], _resyncing ? HeaderProblem.None : problem, new StreamPosition(ts, packet, baseOffset + pos));
+            pos += skip;
+        }
+        return pos;
+    }
+
+    private void NoteGarbage(ReadOnlySpan<byte> bytes, HeaderProblem problem, StreamPosition position)
+    {
+        if (_garbageRun == 0)
+        {
+            _garbageProblem = problem;
+            _garbagePosition = position;
+            _garbageOffset = position.StreamOffset;
+            _garbageSampleLength = 0;
+        }
+        var room = GarbageSampleBytes - _garbageSampleLength;
+        if (room > 0)
+        {
+            var take = Math.Min(room, bytes.Length);
+            bytes[..take].CopyTo(_garbageSample.AsSpan(_garbageSampleLength));
+            _garbageSampleLength += take;
+        }
+        _garbageRun += bytes.Length;
+    }
+
+    private void FlushGarbage()
+    {
+        if (_garbageRun == 0) return;
+        var position = _garbagePosition with { StreamOffset = _garbageOffset };
+        _handler.OnGarbage(_garbageSample.AsSpan(0, _garbageSampleLength), _garbageProblem, position);
+        _garbageSkipped += _garbageRun;
+        _garbageRun = 0;
+    }
+
+    private long _garbageSkipped;
+
+    /// <summary>Bytes of this direction that were not part of any frame.</summary>
+    public long GarbageBytes => _garbageSkipped + _garbageRun;
+
+    private void ReportTruncated(string reason, long ts, long packet)
+    {
+        FrameHeader? header = _buffered >= FrameHeader.Size && FrameHeader.Validate(_buffer, _maxBodyLen) == HeaderProblem.None
+            ? FrameHeader.Read(_buffer)
+            : null;
+        _handler.OnTruncatedFrame(header, _buffered, reason, new StreamPosition(ts, packet, _bufferStreamOffset));
+        _bufferStreamOffset += _buffered;
+        _buffered = 0;
+    }
+
+    private void Keep(ReadOnlySpan<byte> rest, long restOffset)
+    {
+        _bufferStreamOffset = restOffset;
+        if (rest.IsEmpty) return;
+        EnsureCapacity(rest.Length);
+        rest.CopyTo(_buffer);
+        _buffered = rest.Length;
+    }
+
+    private void EnsureCapacity(int needed)
+    {
+        if (_buffer.Length >= needed) return;
+        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, Math.Max(4096, _buffer.Length * 2)));
+        _buffer.AsSpan(0, _buffered).CopyTo(bigger);
+        if (_buffer.Length > 0) ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = bigger;
+    }
+
+    // A 120 KB reply should not pin 128 KB per direction for the rest of a long capture.
+    private void ShrinkIfIdle()
+    {
+        if (_buffered == 0 && _buffer.Length > 64 * 1024)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        if (_buffer.Length > 0) ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
+        _buffered = 0;
+    }
+}

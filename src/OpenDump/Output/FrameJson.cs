@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Text.Json;
+using Google.Protobuf;
+using OpenDump.Crypto;
+using OpenDump.Diagnostics;
+using OpenDump.Reassembly;
+using OpenDump.Session;
+
+namespace OpenDump.Output;
+
+/// <summary>
+/// The one JSON shape of a frame, shared by JSON Lines and the per-connection JSON. Every key is
+/// always present (null when it does not apply), so consumers see the same keys on every line.
+/// </summary>
+public static class FrameJson
+{
+    public static readonly JsonFormatter BodyFormatter = new(JsonFormatter.Settings.Default);
+
+    public static void Write(Utf8JsonWriter w, OpenDFrame f)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("frame", f.Number);
+        w.WritePropertyName("ts");
+        WriteTimestamp(w, f.TimestampMicros);
+        w.WriteNumber("conn", f.Connection.Number);
+        w.WriteString("client", f.Connection.Client.ToString());
+        w.WriteString("server", f.Connection.Server.ToString());
+        WriteStringOrNull(w, "connId", f.ConnId);
+        w.WriteString("dir", f.Direction.Name());
+        w.WriteNumber("protoId", f.ProtoId);
+        WriteStringOrNull(w, "proto", f.ProtoName);
+        w.WriteString("kind", f.Kind.Name());
+        w.WriteNumber("protoFmt", f.Header.ProtoFmt);
+        w.WriteNumber("protoVer", f.Header.ProtoVer);
+        w.WriteNumber("serialNo", f.SerialNo);
+        w.WriteNumber("bodyLen", f.Header.BodyLen);
+        w.WriteString("encryption", f.Encryption.Name());
+        w.WriteBoolean("decrypted", f.Decrypted);
+        if (f.Sha1Ok is { } ok) w.WriteBoolean("sha1Ok", ok); else w.WriteNull("sha1Ok");
+        w.WritePropertyName("latencyMs");
+        if (f.LatencyMicros is { } lat) w.WriteRawValue(FormatMillis(lat)); else w.WriteNullValue();
+        if (f.RetType is { } rt) w.WriteNumber("retType", rt); else w.WriteNull("retType");
+        WriteStringOrNull(w, "retMsg", f.RetMsg);
+        w.WritePropertyName("body");
+        if (f.Message is { } m) w.WriteRawValue(BodyFormatter.Format(m), skipInputValidation: true); else w.WriteNullValue();
+        if (f.Message is null && f.RawBody is { } raw) w.WriteString("raw", Convert.ToBase64String(raw)); else w.WriteNull("raw");
+        w.WritePropertyName("diagnostics");
+        WriteDiagnostics(w, f.Diagnostics);
+        w.WriteEndObject();
+    }
+
+    public static void WriteDiagnostics(Utf8JsonWriter w, IReadOnlyList<Diagnostic> diagnostics)
+    {
+        w.WriteStartArray();
+        foreach (var d in diagnostics)
+        {
+            w.WriteStartObject();
+            w.WriteString("code", d.Code);
+            w.WriteString("severity", d.Severity.ToString().ToLowerInvariant());
+            w.WriteString("message", d.Message);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
+    /// <summary>Seconds since the epoch with exactly microsecond precision, as a JSON number.</summary>
+    public static void WriteTimestamp(Utf8JsonWriter w, long micros) => w.WriteRawValue(FormatTimestamp(micros));
+
+    public static string FormatTimestamp(long micros)
+    {
+        var sign = micros < 0 ? "-" : "";
+        var abs = Math.Abs(micros);
+        return string.Create(CultureInfo.InvariantCulture, $"{sign}{abs / 1_000_000}.{abs % 1_000_000:D6}");
+    }
+
+    public static string FormatMillis(long micros) =>
+        (micros / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
+
+    public static void WriteStringOrNull(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is null) w.WriteNull(name); else w.WriteString(name, value);
+    }
+
+    public static string EncryptionName(EncryptionKind kind) => kind.Name();
+}

@@ -1,0 +1,99 @@
+using System.Globalization;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using OpenDump.Session;
+
+namespace OpenDump.Output;
+
+/// <summary>
+/// The short "what is this about" of a frame: the failure of a failed call, else the securities or
+/// the trading account the message names, found by their schema types wherever they sit.
+/// </summary>
+public static class FrameSummary
+{
+    private const int MaxSecurities = 4;
+
+    public static string Describe(OpenDFrame frame)
+    {
+        if (frame.RetType is { } rt and not 0)
+        {
+            var err = frame.ErrCode is { } ec and not 0 ? $" errCode={ec}" : "";
+            return $"FAILED retType={rt}{err} retMsg=\"{frame.RetMsg}\"";
+        }
+        if (frame.Message is null) return "";
+
+        var securities = new List<string>();
+        string? account = null;
+        Walk(frame.Message, securities, ref account, 0);
+        var parts = new List<string>();
+        if (account is not null) parts.Add(account);
+        if (securities.Count > 0)
+        {
+            var distinct = securities.Distinct().ToList();
+            parts.Add(string.Join(' ', distinct.Take(MaxSecurities)) + (distinct.Count > MaxSecurities ? $" +{distinct.Count - MaxSecurities}" : ""));
+        }
+        return string.Join(' ', parts);
+    }
+
+    private static void Walk(IMessage message, List<string> securities, ref string? account, int depth)
+    {
+        if (depth > 6 || securities.Count > 64) return;
+        var d = message.Descriptor;
+        if (d.FullName == "Qot_Common.Security")
+        {
+            securities.Add(FormatSecurity(message));
+            return;
+        }
+        if (d.FullName == "Trd_Common.TrdHeader" && account is null)
+        {
+            account = FormatTrdHeader(message);
+            return;
+        }
+        foreach (var field in d.Fields.InDeclarationOrder())
+        {
+            if (field.FieldType != FieldType.Message || field.IsMap) continue;
+            if (field.IsRepeated)
+            {
+                foreach (var item in (System.Collections.IList)field.Accessor.GetValue(message))
+                    if (item is IMessage m) Walk(m, securities, ref account, depth + 1);
+            }
+            else if (field.Accessor.HasValue(message) && field.Accessor.GetValue(message) is IMessage child)
+            {
+                Walk(child, securities, ref account, depth + 1);
+            }
+        }
+    }
+
+    private static string FormatSecurity(IMessage security)
+    {
+        var fields = security.Descriptor.Fields;
+        var market = (int)(fields.InDeclarationOrder().First(f => f.Name == "market").Accessor.GetValue(security) ?? 0);
+        var code = fields.InDeclarationOrder().First(f => f.Name == "code").Accessor.GetValue(security) as string ?? "";
+        return $"{MarketPrefix(market)}.{code}";
+    }
+
+    // Qot_Common.QotMarket numbers, spelled the way the SDKs print codes (HK.00700, US.AAPL, SH.600519).
+    private static string MarketPrefix(int market) => market switch
+    {
+        1 or 2 => "HK",
+        11 => "US",
+        21 => "SH",
+        22 => "SZ",
+        31 => "SG",
+        41 => "JP",
+        51 => "AU",
+        61 => "MY",
+        71 => "CA",
+        81 => "FX",
+        _ => market.ToString(CultureInfo.InvariantCulture),
+    };
+
+    private static string FormatTrdHeader(IMessage header)
+    {
+        var fields = header.Descriptor.Fields.InDeclarationOrder();
+        var acc = fields.FirstOrDefault(f => f.Name == "accID") is { } a && a.Accessor.HasValue(header) ? a.Accessor.GetValue(header) : null;
+        var env = fields.FirstOrDefault(f => f.Name == "trdEnv") is { } e && e.Accessor.HasValue(header) ? (int)e.Accessor.GetValue(header) : -1;
+        var envName = env switch { 0 => "SIMULATE", 1 => "REAL", _ => null };
+        return acc is null ? (envName is null ? "" : $"env={envName}") : $"acc={acc}" + (envName is null ? "" : $" env={envName}");
+    }
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using OpenDump.Crypto;
+using OpenDump.Diagnostics;
+using OpenDump.Reassembly;
+using OpenDump.Session;
+
+namespace OpenDump.Output;
+
+/// <summary>
+/// One JSON document: the frames grouped per connection under a per-connection header. Frames are
+/// serialised as they arrive and only their bytes are kept until the end.
+/// </summary>
+public sealed class JsonSessionsWriter : IAnalysisSink
+{
+    private readonly Stream _out;
+    private readonly Dictionary<int, MemoryStream> _framesByConnection = new();
+    private readonly List<Diagnostic> _captureDiagnostics = [];
+
+    public JsonSessionsWriter(Stream output) => _out = output;
+
+    public void OnFrame(OpenDFrame frame)
+    {
+        if (!_framesByConnection.TryGetValue(frame.Connection.Number, out var buffer))
+            _framesByConnection[frame.Connection.Number] = buffer = new MemoryStream();
+        if (buffer.Length > 0) buffer.WriteByte((byte)',');
+        using var w = new Utf8JsonWriter(buffer, JsonLinesWriter.Options);
+        FrameJson.Write(w, frame);
+    }
+
+    public void OnConnectionDiagnostic(TcpConnection connection, Diagnostic diagnostic, long timestampMicros)
+    {
+        // Kept in the connection's summary, which the session hands over at the end.
+    }
+
+    public void OnCaptureDiagnostic(Diagnostic diagnostic) => _captureDiagnostics.Add(diagnostic);
+
+    public void OnComplete(IReadOnlyList<ConnectionSummary> connections)
+    {
+        using var w = new Utf8JsonWriter(_out, new JsonWriterOptions { Encoder = JsonLinesWriter.Options.Encoder, Indented = false, SkipValidation = true });
+        w.WriteStartObject();
+        w.WriteStartArray("connections");
+        foreach (var c in connections)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("conn", c.Connection.Number);
+            w.WriteString("client", c.Connection.Client.ToString());
+            w.WriteString("server", c.Connection.Server.ToString());
+            FrameJson.WriteStringOrNull(w, "connId", c.ConnId);
+            FrameJson.WriteStringOrNull(w, "clientID", c.ClientId);
+            if (c.ClientVer is { } v) w.WriteNumber("clientVer", v); else w.WriteNull("clientVer");
+            FrameJson.WriteStringOrNull(w, "programmingLanguage", c.ProgrammingLanguage);
+            w.WriteString("encryption", c.Encryption.Name());
+            w.WriteBoolean("keysKnown", c.KeysKnown);
+            if (c.PushProtoFmt is { } p) w.WriteNumber("pushProtoFmt", p); else w.WriteNull("pushProtoFmt");
+            w.WritePropertyName("firstTs");
+            FrameJson.WriteTimestamp(w, c.FirstTimestampMicros);
+            w.WritePropertyName("lastTs");
+            FrameJson.WriteTimestamp(w, c.LastTimestampMicros);
+            w.WriteNumber("frameCount", c.Frames);
+            w.WriteNumber("frameBytesC2S", c.FrameBytesC2S);
+            w.WriteNumber("frameBytesS2C", c.FrameBytesS2C);
+            w.WriteNumber("gapBytes", c.GapBytes);
+            w.WriteNumber("garbageBytes", c.GarbageBytes);
+            w.WritePropertyName("diagnostics");
+            FrameJson.WriteDiagnostics(w, c.Diagnostics);
+            w.WritePropertyName("frames");
+            w.WriteRawValue(FramesArray(c.Connection.Number), skipInputValidation: true);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WritePropertyName("diagnostics");
+        FrameJson.WriteDiagnostics(w, _captureDiagnostics);
+        w.WriteEndObject();
+        w.Flush();
+        _out.WriteByte((byte)'\n');
+        _out.Flush();
+    }
+
+    private byte[] FramesArray(int connection)
+    {
+        var body = _framesByConnection.TryGetValue(connection, out var b) ? b.ToArray() : [];
+        var result = new byte[body.Length + 2];
+        result[0] = (byte)'[';
+        body.CopyTo(result, 1);
+        result[^1] = (byte)']';
+        return result;
+    }
+}

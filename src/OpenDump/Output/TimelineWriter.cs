@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text;
+using Google.Protobuf;
+using OpenDump.Crypto;
+using OpenDump.Decoding;
+using OpenDump.Diagnostics;
+using OpenDump.Reassembly;
+using OpenDump.Session;
+
+namespace OpenDump.Output;
+
+/// <summary>
+/// The human view: one line per frame (time since the first frame, connection, direction, protocol,
+/// serialNo, size, encryption and SHA-1 status, latency, summary), connection events in between,
+/// and a per-connection summary at the end. Verbose mode adds each decoded body.
+/// </summary>
+public sealed class TimelineWriter(TextWriter output, bool verbose = false) : IAnalysisSink
+{
+    private static readonly JsonFormatter Pretty = new(JsonFormatter.Settings.Default.WithIndentation("  "));
+    private readonly HashSet<int> _announced = [];
+    private long? _origin;
+
+    public void OnFrame(OpenDFrame f)
+    {
+        Announce(f.Connection, f.TimestampMicros);
+        var sb = new StringBuilder(160);
+        sb.Append(Relative(f.TimestampMicros)).Append("  #").Append(f.Connection.Number.ToString(CultureInfo.InvariantCulture).PadRight(3));
+        sb.Append(f.Direction == FlowDirection.ClientToServer ? " → " : f.Kind == FrameKind.Push ? " ⇐ " : " ← ");
+        sb.Append(f.ProtoId.ToString(CultureInfo.InvariantCulture).PadLeft(5)).Append(' ').Append((f.ProtoName ?? "?").PadRight(28));
+        sb.Append(" sn=").Append(f.SerialNo.ToString(CultureInfo.InvariantCulture).PadRight(10));
+        sb.Append(f.Header.BodyLen.ToString(CultureInfo.InvariantCulture).PadLeft(8)).Append("B ");
+        sb.Append(f.Header.ProtoFmt == 1 ? "json " : "     ");
+        sb.Append(f.Encryption.Name().PadRight(9)).Append(' ');
+        sb.Append(f.Sha1Ok switch { true => "sha1 ok ", false => "SHA1 BAD", null => "sha1 ?  " });
+        sb.Append(' ').Append(f.Kind switch
+        {
+            FrameKind.Push => "push".PadRight(11),
+            FrameKind.Response when f.LatencyMicros is { } lat => (FrameJson.FormatMillis(lat) + "ms").PadLeft(11),
+            FrameKind.Response => "reply".PadRight(11),
+            _ => "".PadRight(11),
+        });
+        var summary = FrameSummary.Describe(f);
+        if (summary.Length > 0) sb.Append("  ").Append(summary);
+        foreach (var d in f.Diagnostics) sb.Append("  [").Append(d.Code).Append(']');
+        output.WriteLine(sb.ToString());
+
+        if (!verbose) return;
+        foreach (var d in f.Diagnostics) output.WriteLine($"      {d.Severity.ToString().ToLowerInvariant()}: {d.Message}");
+        if (f.Message is not null)
+        {
+            output.WriteLine(Indent(Pretty.Format(f.Message)));
+        }
+        else if (f.RawFields is { } raw)
+        {
+            var text = new StringBuilder();
+            RawProtobuf.Render(raw, text);
+            output.Write(Indent(text.ToString().TrimEnd('\n')) + "\n");
+        }
+        if (f.Message is null && f.RawBody is { Length: > 0 } bytes)
+            output.WriteLine($"      raw ({bytes.Length} bytes{(f.Decrypted || f.Encryption == EncryptionKind.None ? "" : ", encrypted")}): {Convert.ToHexStringLower(bytes.AsSpan(0, Math.Min(bytes.Length, 512)))}{(bytes.Length > 512 ? "…" : "")}");
+    }
+
+    public void OnConnectionDiagnostic(TcpConnection connection, Diagnostic d, long timestampMicros)
+    {
+        Announce(connection, timestampMicros);
+        output.WriteLine($"{Relative(timestampMicros)}  #{connection.Number.ToString(CultureInfo.InvariantCulture).PadRight(3)} ! {d.Severity.ToString().ToLowerInvariant()} {d.Code}: {d.Message}");
+    }
+
+    public void OnCaptureDiagnostic(Diagnostic d) => output.WriteLine($"! {d.Severity.ToString().ToLowerInvariant()} {d.Code}: {d.Message}");
+
+    public void OnComplete(IReadOnlyList<ConnectionSummary> connections)
+    {
+        if (connections.Count == 0)
+        {
+            output.WriteLine("no OpenD connections found");
+            output.Flush();
+            return;
+        }
+        output.WriteLine();
+        output.WriteLine("connections:");
+        foreach (var c in connections)
+        {
+            var who = c.ClientId is null ? "" : $" clientID={c.ClientId}";
+            var ver = c.ClientVer is null ? "" : $" clientVer={c.ClientVer}";
+            var lang = c.ProgrammingLanguage is null ? "" : $" {c.ProgrammingLanguage}";
+            var keys = c.KeysKnown ? "" : " KEYS UNKNOWN";
+            var problems = c.GapBytes > 0 || c.GarbageBytes > 0 ? $" gaps={c.GapBytes}B unparsed={c.GarbageBytes}B" : "";
+            output.WriteLine($"  #{c.Connection.Number} {c.Connection.Client} → {c.Connection.Server} connID={c.ConnId ?? "?"}{who}{ver}{lang} encryption={c.Encryption.Name()}{keys} frames={c.Frames}{problems} {FormatDuration(c.LastTimestampMicros - c.FirstTimestampMicros)}");
+        }
+        output.Flush();
+    }
+
+    private void Announce(TcpConnection c, long ts)
+    {
+        if (!_announced.Add(c.Number)) return;
+        _origin ??= ts;
+        output.WriteLine($"{Relative(ts)}  #{c.Number.ToString(CultureInfo.InvariantCulture).PadRight(3)} connection {c.Client} → {c.Server}{(c.HandshakeSeen ? "" : " (no TCP handshake in capture)")}");
+    }
+
+    private string Relative(long ts)
+    {
+        _origin ??= ts;
+        return ((ts - _origin.Value) / 1e6).ToString("0.000000", CultureInfo.InvariantCulture).PadLeft(12);
+    }
+
+    private static string FormatDuration(long micros) => (micros / 1e6).ToString("0.000", CultureInfo.InvariantCulture) + "s";
+
+    private static string Indent(string text) => "      " + text.Replace("\n", "\n      ");
+}

@@ -1,0 +1,20 @@
+using OpenDump.Link;
+
+namespace OpenDump.Reassembly;
+
+public enum FlowDirection
+{
+    ClientToServer,
+    ServerToClient,
+}
+
+public static class FlowDirectionNames
+{
+    public static string Name(this FlowDirection d) => d == FlowDirection.ClientToServer ? "c2s" : "s2c";
+}
+
+/// <summary>One TCP connection that carries OpenD traffic, numbered from 1 in order of first sight.</summary>
+public sealed record TcpConnection(int Number, Endpoint Client, Endpoint Server, long FirstTimestampMicros, bool HandshakeSeen)
+{
+    public override string ToString() => $"#{Number} {Client}-{Server}";
+}

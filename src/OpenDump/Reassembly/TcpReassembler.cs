@@ -1,0 +1,212 @@
+using OpenDump.Framing;
+using OpenDump.Link;
+
+namespace OpenDump.Reassembly;
+
+/// <summary>
+/// Follows TCP connections that carry OpenD traffic and hands each direction on as an ordered
+/// byte stream. A connection is OpenD when its server port is one of the configured ports, or
+/// when its first bytes are an OpenD header (so non-default ports need no flag).
+/// </summary>
+public sealed class TcpReassembler
+{
+    private readonly IStreamHandler _handler;
+    private readonly ReassemblyOptions _options;
+    private readonly Dictionary<ConnectionKey, ConnectionState> _connections = new();
+    private int _nextNumber = 1;
+    private long _now;
+    private long _packet;
+
+    public TcpReassembler(IStreamHandler handler, ReassemblyOptions? options = null)
+    {
+        _handler = handler;
+        _options = options ?? new ReassemblyOptions();
+    }
+
+    public int ConnectionCount => _nextNumber - 1;
+
+    public void Process(in TcpSegment segment)
+    {
+        _now = segment.TimestampMicros;
+        _packet = segment.PacketNumber;
+        var key = ConnectionKey.Of(segment.Source, segment.Destination);
+        var isOpeningSyn = segment.Has(TcpFlags.Syn) && !segment.Has(TcpFlags.Ack);
+
+        if (_connections.TryGetValue(key, out var state) && isOpeningSyn && state.IsNewSyn(segment))
+        {
+            // A new SYN after the old connection ended (or with a new ISN) is a new connection on the same 4-tuple.
+            Close(state, "superseded by a new connection on the same addresses");
+            _connections.Remove(key);
+            state = null;
+        }
+
+        if (state is null)
+        {
+            if (!segment.Has(TcpFlags.Syn) && segment.Payload.IsEmpty && !segment.Has(TcpFlags.Fin)) return; // bare ACK/RST of an unknown connection
+            state = NewState(segment);
+            _connections[key] = state;
+        }
+
+        if (state.Ignored) return;
+        var direction = state.DirectionOf(segment.Source);
+        var stream = state.Stream(direction);
+
+        if (segment.Has(TcpFlags.Syn))
+        {
+            stream.StartAt(segment.Sequence + 1);
+            if (direction == FlowDirection.ClientToServer) state.ClientIsn ??= segment.Sequence;
+        }
+
+        if (!segment.Payload.IsEmpty)
+        {
+            // Data in a SYN is legal but unusual: it begins one byte after the ISN, like the rest.
+            var seq = segment.Has(TcpFlags.Syn) ? segment.Sequence + 1 : segment.Sequence;
+            stream.Accept(seq, segment.Payload.Span, state.Deliverer(direction));
+            if (state.Ignored) return;
+            if (state.PendingBytes > _options.MaxOutOfOrderBytesPerConnection)
+            {
+                state.Stream(FlowDirection.ClientToServer).SkipToPending(state.Deliverer(FlowDirection.ClientToServer), state.GapReporter(FlowDirection.ClientToServer));
+                state.Stream(FlowDirection.ServerToClient).SkipToPending(state.Deliverer(FlowDirection.ServerToClient), state.GapReporter(FlowDirection.ServerToClient));
+            }
+        }
+
+        if (segment.Has(TcpFlags.Fin))
+        {
+            var seqAfter = (segment.Has(TcpFlags.Syn) ? segment.Sequence + 1 : segment.Sequence) + (uint)segment.Payload.Length;
+            if (!stream.Started) stream.StartAt(seqAfter);
+            stream.MarkFin(seqAfter);
+        }
+        if (stream.FinReached && !stream.Closed && !stream.HasPending) CloseDirection(state, direction, "FIN");
+
+        if (segment.Has(TcpFlags.Rst)) Close(state, "RST");
+    }
+
+    /// <summary>End of capture: holes that were never filled become gaps, held bytes are released, streams end.</summary>
+    public void Finish()
+    {
+        foreach (var state in _connections.Values) Close(state, "end of capture");
+        _connections.Clear();
+    }
+
+    private void Close(ConnectionState state, string reason)
+    {
+        if (state.Ignored) return;
+        foreach (var direction in (ReadOnlySpan<FlowDirection>)[FlowDirection.ClientToServer, FlowDirection.ServerToClient])
+        {
+            var stream = state.Stream(direction);
+            while (stream.HasPending) stream.SkipToPending(state.Deliverer(direction), state.GapReporter(direction));
+            if (!stream.Closed) CloseDirection(state, direction, stream.FinReached ? "FIN" : reason);
+        }
+    }
+
+    private void CloseDirection(ConnectionState state, FlowDirection direction, string reason)
+    {
+        var stream = state.Stream(direction);
+        stream.MarkClosed();
+        if (state.Connection is { } c) _handler.OnDirectionClosed(c, direction, reason, _now, _packet);
+    }
+
+    private ConnectionState NewState(in TcpSegment segment)
+    {
+        var (client, server) = GuessRoles(segment);
+        var onPort = _options.ServerPorts.Contains(server.Port);
+        var state = new ConnectionState(this, client, server, segment.Has(TcpFlags.Syn));
+        if (!onPort && !_options.DetectByContent) state.Ignored = true;
+        else if (onPort) Open(state);
+        return state;
+    }
+
+    private (Endpoint Client, Endpoint Server) GuessRoles(in TcpSegment s)
+    {
+        if (s.Has(TcpFlags.Syn)) return s.Has(TcpFlags.Ack) ? (s.Destination, s.Source) : (s.Source, s.Destination);
+        if (_options.ServerPorts.Contains(s.Destination.Port)) return (s.Source, s.Destination);
+        if (_options.ServerPorts.Contains(s.Source.Port)) return (s.Destination, s.Source);
+        // Without a handshake, the ephemeral (higher) port is the client's.
+        return s.Source.Port >= s.Destination.Port ? (s.Source, s.Destination) : (s.Destination, s.Source);
+    }
+
+    private void Open(ConnectionState state)
+    {
+        state.Connection = new TcpConnection(_nextNumber++, state.Client, state.Server, _now, state.HandshakeSeen);
+        _handler.OnConnectionOpened(state.Connection);
+    }
+
+    private void Deliver(ConnectionState state, FlowDirection direction, ReadOnlySpan<byte> data)
+    {
+        if (state.Ignored) return;
+        if (state.Connection is null)
+        {
+            if (!LooksLikeOpenD(data))
+            {
+                state.Ignored = true;
+                return;
+            }
+            Open(state);
+        }
+        _handler.OnData(state.Connection!, direction, data, _now, _packet);
+    }
+
+    private void ReportGap(ConnectionState state, FlowDirection direction, long missing)
+    {
+        if (state.Connection is { } c) _handler.OnGap(c, direction, missing, _now, _packet);
+    }
+
+    // Judges only what is visible: a connection whose first segment is a single 'F' is taken on trust.
+    private static bool LooksLikeOpenD(ReadOnlySpan<byte> first)
+    {
+        if (first.Length >= FrameHeader.Size) return FrameHeader.Validate(first, uint.MaxValue) == HeaderProblem.None;
+        if (first.Length >= 1 && first[0] != FrameHeader.Magic0) return false;
+        if (first.Length >= 2 && first[1] != FrameHeader.Magic1) return false;
+        return first.Length < 7 || first[FrameHeader.ProtoFmtOffset] <= FrameHeader.FormatJson;
+    }
+
+    private readonly record struct ConnectionKey(Endpoint A, Endpoint B)
+    {
+        public static ConnectionKey Of(Endpoint x, Endpoint y)
+        {
+            var cmp = x.Port.CompareTo(y.Port);
+            if (cmp == 0) cmp = string.CompareOrdinal(x.Address.ToString(), y.Address.ToString());
+            return cmp <= 0 ? new ConnectionKey(x, y) : new ConnectionKey(y, x);
+        }
+    }
+
+    private sealed class ConnectionState
+    {
+        private readonly DirectionStream _c2s = new();
+        private readonly DirectionStream _s2c = new();
+        private readonly DeliverAction _deliverC2S;
+        private readonly DeliverAction _deliverS2C;
+        private readonly GapAction _gapC2S;
+        private readonly GapAction _gapS2C;
+
+        public ConnectionState(TcpReassembler owner, Endpoint client, Endpoint server, bool handshakeSeen)
+        {
+            Client = client;
+            Server = server;
+            HandshakeSeen = handshakeSeen;
+            _deliverC2S = data => owner.Deliver(this, FlowDirection.ClientToServer, data);
+            _deliverS2C = data => owner.Deliver(this, FlowDirection.ServerToClient, data);
+            _gapC2S = missing => owner.ReportGap(this, FlowDirection.ClientToServer, missing);
+            _gapS2C = missing => owner.ReportGap(this, FlowDirection.ServerToClient, missing);
+        }
+
+        public Endpoint Client { get; }
+        public Endpoint Server { get; }
+        public bool HandshakeSeen { get; }
+        public TcpConnection? Connection { get; set; }
+        public bool Ignored { get; set; }
+        public uint? ClientIsn { get; set; }
+        public long PendingBytes => _c2s.PendingBytes + _s2c.PendingBytes;
+
+        public FlowDirection DirectionOf(Endpoint source) => source == Client ? FlowDirection.ClientToServer : FlowDirection.ServerToClient;
+        public DirectionStream Stream(FlowDirection d) => d == FlowDirection.ClientToServer ? _c2s : _s2c;
+        public DeliverAction Deliverer(FlowDirection d) => d == FlowDirection.ClientToServer ? _deliverC2S : _deliverS2C;
+        public GapAction GapReporter(FlowDirection d) => d == FlowDirection.ClientToServer ? _gapC2S : _gapS2C;
+
+        public bool IsNewSyn(in TcpSegment syn)
+        {
+            if (_c2s.Closed || _s2c.Closed || _c2s.FinReached || _s2c.FinReached) return true;
+            return ClientIsn is { } isn && isn != syn.Sequence;
+        }
+    }
+}

@@ -1,0 +1,456 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using OpenDump.Crypto;
+using OpenDump.Decoding;
+using OpenDump.Diagnostics;
+using OpenDump.Framing;
+using OpenDump.Reassembly;
+
+namespace OpenDump.Session;
+
+/// <summary>
+/// The state of one OpenD connection: what the InitConnect handshake negotiated (keys, algorithm,
+/// connID), the requests waiting for replies, and the decoding of every frame in both directions.
+/// </summary>
+public sealed class OpenDSession : IDisposable
+{
+    private const uint InitConnectId = 1001;
+
+    private readonly TcpConnection _connection;
+    private readonly SessionContext _context;
+    private readonly FrameAssembler _c2s;
+    private readonly FrameAssembler _s2c;
+    private readonly Dictionary<(uint ProtoId, uint SerialNo), (long Frame, long Timestamp)> _pending = new();
+    private readonly List<Diagnostic> _diagnostics = [];
+    private readonly HashSet<string> _saidOnce = [];
+
+    private BodyCipher? _cipher;
+    private EncryptionState _state = EncryptionState.Unknown;
+    private bool _handshakeEncrypted;
+    private ConnectionSummary _summary;
+    private long _lastTimestamp;
+    private long _frames;
+    private long _frameBytesC2S;
+    private long _frameBytesS2C;
+    private long _gapBytes;
+
+    private enum EncryptionState
+    {
+        /// <summary>No handshake seen yet: each body is tested against its SHA-1 to tell plaintext from ciphertext.</summary>
+        Unknown,
+        Plain,
+        Aes,
+        /// <summary>The handshake was encrypted but could not be read, so later bodies cannot be either.</summary>
+        KeysUnknown,
+    }
+
+    public OpenDSession(TcpConnection connection, SessionContext context)
+    {
+        _connection = connection;
+        _context = context;
+        _c2s = new FrameAssembler(new DirectionHandler(this, FlowDirection.ClientToServer), context.MaxBodyLen);
+        _s2c = new FrameAssembler(new DirectionHandler(this, FlowDirection.ServerToClient), context.MaxBodyLen);
+        _summary = new ConnectionSummary { Connection = connection, Encryption = EncryptionKind.None, KeysKnown = true, FirstTimestampMicros = connection.FirstTimestampMicros };
+        _lastTimestamp = connection.FirstTimestampMicros;
+    }
+
+    public TcpConnection Connection => _connection;
+
+    public void Append(FlowDirection direction, ReadOnlySpan<byte> data, long timestampMicros, long packetNumber)
+    {
+        _lastTimestamp = timestampMicros;
+        Assembler(direction).Append(data, timestampMicros, packetNumber);
+    }
+
+    public void Gap(FlowDirection direction, long missingBytes, long timestampMicros, long packetNumber)
+    {
+        _gapBytes += missingBytes;
+        Report(Diagnostic.Warning(DiagnosticCodes.TcpGap,
+            $"{direction.Name()}: {missingBytes} bytes missing from the capture before packet {packetNumber}; resynchronising on the next frame header"), timestampMicros);
+        Assembler(direction).Gap(missingBytes, timestampMicros, packetNumber);
+    }
+
+    public void Close(FlowDirection direction, string reason, long timestampMicros, long packetNumber)
+    {
+        Assembler(direction).Complete(timestampMicros, packetNumber, reason);
+    }
+
+    public ConnectionSummary Summarize() => _summary with
+    {
+        LastTimestampMicros = _lastTimestamp,
+        Frames = _frames,
+        FrameBytesC2S = _frameBytesC2S,
+        FrameBytesS2C = _frameBytesS2C,
+        GapBytes = _gapBytes,
+        GarbageBytes = _c2s.GarbageBytes + _s2c.GarbageBytes,
+        KeysKnown = _state != EncryptionState.KeysUnknown,
+        Diagnostics = _diagnostics.ToArray(),
+    };
+
+    private FrameAssembler Assembler(FlowDirection d) => d == FlowDirection.ClientToServer ? _c2s : _s2c;
+
+    private void Report(Diagnostic diagnostic, long timestampMicros)
+    {
+        _diagnostics.Add(diagnostic);
+        _context.Sink.OnConnectionDiagnostic(_connection, diagnostic, timestampMicros);
+    }
+
+    private void ReportOnce(string key, Diagnostic diagnostic, long timestampMicros)
+    {
+        if (_saidOnce.Add(key)) Report(diagnostic, timestampMicros);
+    }
+
+    private void OnFrame(FlowDirection direction, in FrameHeader header, ReadOnlySpan<byte> body, in StreamPosition position)
+    {
+        _frames++;
+        if (direction == FlowDirection.ClientToServer) _frameBytesC2S += FrameHeader.Size + body.Length;
+        else _frameBytesS2C += FrameHeader.Size + body.Length;
+
+        var diagnostics = new List<Diagnostic>(0);
+        var proto = _context.Registry.Find(header.ProtoId);
+        var rented = ArrayPool<byte>.Shared.Rent(Math.Max(body.Length, 16));
+        try
+        {
+            var plain = Decrypt(header, body, rented, diagnostics, position, out var encryption, out var decrypted, out var sha1Ok);
+            BuildFrame(direction, header, body, plain, proto, encryption, decrypted, sha1Ok, diagnostics, position);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>
+    /// Produces the plaintext body, or an empty span with the reason in <paramref name="diagnostics"/>.
+    /// The header's SHA-1 (taken before encryption) is the judge: it tells plaintext from
+    /// ciphertext when the handshake was not seen, and proves a decryption right.
+    /// </summary>
+    private ReadOnlySpan<byte> Decrypt(in FrameHeader header, ReadOnlySpan<byte> body, byte[] scratch, List<Diagnostic> diagnostics,
+        in StreamPosition position, out EncryptionKind encryption, out bool decrypted, out bool? sha1Ok)
+    {
+        encryption = EncryptionKind.None;
+        decrypted = false;
+        sha1Ok = null;
+
+        if (header.ProtoId == InitConnectId || _state == EncryptionState.Unknown)
+        {
+            if (Sha1Matches(header, body))
+            {
+                sha1Ok = true;
+                if (header.ProtoId != InitConnectId && _state == EncryptionState.Unknown) _state = EncryptionState.Plain;
+                return body;
+            }
+            if (header.ProtoId != InitConnectId)
+            {
+                // Mid-stream capture of an encrypted connection: the handshake with the AES key is gone.
+                _state = EncryptionState.KeysUnknown;
+                return KeysUnknown(header, body, diagnostics, position, out encryption);
+            }
+
+            encryption = EncryptionKind.Rsa;
+            _handshakeEncrypted = true;
+            if (_context.RsaKey is null)
+            {
+                var d = Diagnostic.Error(DiagnosticCodes.NoKey,
+                    $"connection {_connection}: InitConnect is RSA-encrypted and no key was given; use --rsa-key with the key configured in OpenD and the SDK");
+                diagnostics.Add(d);
+                ReportOnce(DiagnosticCodes.NoKey, d, position.TimestampMicros);
+                return [];
+            }
+            if (!_context.RsaKey.TryDecrypt(body, out var plain, out var error))
+            {
+                var d = Diagnostic.Error(DiagnosticCodes.WrongKey,
+                    $"connection {_connection}: InitConnect does not decrypt with {_context.RsaKey.Source} ({_context.RsaKey.ModulusBits}-bit): {error}");
+                diagnostics.Add(d);
+                ReportOnce(DiagnosticCodes.WrongKey, d, position.TimestampMicros);
+                return [];
+            }
+            decrypted = true;
+            sha1Ok = Sha1Matches(header, plain);
+            if (sha1Ok == false)
+            {
+                var d = Diagnostic.Error(DiagnosticCodes.WrongKey,
+                    $"connection {_connection}: InitConnect decrypts with {_context.RsaKey.Source} but its SHA-1 {Sha1Hex(plain)} does not match the header's {header.Sha1Hex}: wrong key");
+                diagnostics.Add(d);
+                ReportOnce(DiagnosticCodes.WrongKey, d, position.TimestampMicros);
+            }
+            return plain;
+        }
+
+        switch (_state)
+        {
+            case EncryptionState.Plain:
+                sha1Ok = Sha1Matches(header, body);
+                if (sha1Ok == false) diagnostics.Add(Sha1Mismatch(header, body));
+                return body;
+            case EncryptionState.KeysUnknown:
+                return KeysUnknown(header, body, diagnostics, position, out encryption);
+        }
+
+        encryption = _cipher!.Kind;
+        if (!_cipher.TryDecrypt(body, scratch, out var written, out var why))
+        {
+            if (Sha1Matches(header, body))
+            {
+                // Sent in the clear although the handshake said otherwise: show it as it is.
+                encryption = EncryptionKind.None;
+                sha1Ok = true;
+                return body;
+            }
+            diagnostics.Add(Diagnostic.Error(DiagnosticCodes.DecryptFailed, $"{encryption.Name()} decryption failed: {why}"));
+            return [];
+        }
+        decrypted = true;
+        var plaintext = scratch.AsSpan(0, written);
+        sha1Ok = Sha1Matches(header, plaintext);
+        if (sha1Ok == false)
+        {
+            if (Sha1Matches(header, body))
+            {
+                encryption = EncryptionKind.None;
+                decrypted = false;
+                sha1Ok = true;
+                return body;
+            }
+            var d = Sha1Mismatch(header, plaintext);
+            diagnostics.Add(d);
+            ReportOnce(DiagnosticCodes.Sha1Mismatch, Diagnostic.Error(DiagnosticCodes.WrongKey,
+                $"connection {_connection}: {encryption.Name()} bodies do not match their SHA-1 after decryption (first: {d.Message}); the AES key from the handshake may be wrong"), position.TimestampMicros);
+            return plaintext;
+        }
+        return plaintext;
+    }
+
+    private ReadOnlySpan<byte> KeysUnknown(in FrameHeader header, ReadOnlySpan<byte> body, List<Diagnostic> diagnostics, in StreamPosition position, out EncryptionKind encryption)
+    {
+        // Without the handshake the algorithm is read off the body: FTAES-ECB ends in its clear
+        // 16-byte tail (15 zeros and len % 16); anything else is taken for CBC, the SDKs' default.
+        encryption = _summary.Encryption != EncryptionKind.None ? _summary.Encryption
+            : body.Length >= 16 && body.Length % 16 == 0 && !body[^16..^1].ContainsAnyExcept((byte)0) && body[^1] < 16 ? EncryptionKind.FtAesEcb
+            : EncryptionKind.AesCbc;
+        var why = _handshakeEncrypted
+            ? "the InitConnect handshake could not be decrypted"
+            : "the capture does not contain the InitConnect handshake";
+        var d = Diagnostic.Warning(DiagnosticCodes.KeysUnknown, $"body is encrypted and the AES key is unknown: {why}");
+        diagnostics.Add(d);
+        ReportOnce(DiagnosticCodes.KeysUnknown, Diagnostic.Warning(DiagnosticCodes.KeysUnknown,
+            $"connection {_connection}: keys unknown, bodies stay encrypted ({why}); headers are still shown"), position.TimestampMicros);
+        return [];
+    }
+
+    private void BuildFrame(FlowDirection direction, in FrameHeader header, ReadOnlySpan<byte> wireBody, ReadOnlySpan<byte> plain,
+        ProtoInfo? proto, EncryptionKind encryption, bool decrypted, bool? sha1Ok, List<Diagnostic> diagnostics, in StreamPosition position)
+    {
+        var haveBody = sha1Ok is not null;
+        IMessage? message = null;
+        IReadOnlyList<RawField>? rawFields = null;
+        if (haveBody)
+        {
+            var descriptor = proto?.For(direction == FlowDirection.ClientToServer);
+            if (descriptor is null)
+            {
+                diagnostics.Add(proto is null
+                    ? Diagnostic.Warning(DiagnosticCodes.UnknownProtoId, $"protoID {header.ProtoId} is not in the protocol table; body shown without a schema")
+                    : Diagnostic.Warning(DiagnosticCodes.UnknownProtoId, $"{proto.Name} ({header.ProtoId}) has no {(direction == FlowDirection.ClientToServer ? "Request" : "Response")} schema in the pinned package; body shown without a schema"));
+            }
+            else
+            {
+                var decoded = BodyDecoder.Decode(descriptor, header.ProtoFmt, plain);
+                message = decoded.Message;
+                if (decoded.Error is not null) diagnostics.Add(Diagnostic.Error(DiagnosticCodes.DecodeFailed, decoded.Error));
+                if (decoded.MissingRequired.Count > 0)
+                    diagnostics.Add(Diagnostic.Warning(DiagnosticCodes.MissingRequired, $"required field(s) missing: {string.Join(", ", decoded.MissingRequired)}"));
+            }
+            if (message is null && header.ProtoFmt == FrameHeader.FormatProtobuf && RawProtobuf.TryParse(plain, out var raw)) rawFields = raw;
+        }
+
+        if (header.ProtoId == InitConnectId && message is not null) LearnFromHandshake(direction, message, encryption == EncryptionKind.Rsa, position);
+
+        var number = _context.NextFrameNumber();
+        var kind = FrameKind.Request;
+        long? requestFrame = null, latency = null;
+        if (direction == FlowDirection.ClientToServer)
+        {
+            _pending[(header.ProtoId, header.SerialNo)] = (number, position.TimestampMicros);
+        }
+        else if (_pending.Remove((header.ProtoId, header.SerialNo), out var request))
+        {
+            kind = FrameKind.Response;
+            requestFrame = request.Frame;
+            latency = position.TimestampMicros - request.Timestamp;
+        }
+        else if (proto is null || ProtoCatalog.PushIds.Contains(header.ProtoId) || proto.Request is null)
+        {
+            kind = FrameKind.Push;
+        }
+        else
+        {
+            // A reply whose request is not in the capture (it started late, or the request was lost).
+            kind = FrameKind.Response;
+            diagnostics.Add(Diagnostic.Info(DiagnosticCodes.UnpairedResponse,
+                $"no request with protoID {header.ProtoId} and serialNo {header.SerialNo} was seen on this connection"));
+        }
+
+        int? retType = null, errCode = null;
+        string? retMsg = null;
+        if (direction == FlowDirection.ServerToClient && message is not null) ReadResult(message, out retType, out retMsg, out errCode);
+
+        _context.Sink.OnFrame(new OpenDFrame
+        {
+            Number = number,
+            TimestampMicros = position.TimestampMicros,
+            PacketNumber = position.PacketNumber,
+            Connection = _connection,
+            ConnId = _summary.ConnId,
+            Direction = direction,
+            Header = header,
+            Proto = proto,
+            Kind = kind,
+            Encryption = encryption,
+            Decrypted = decrypted,
+            Sha1Ok = sha1Ok,
+            RequestFrame = requestFrame,
+            LatencyMicros = latency,
+            RetType = retType,
+            RetMsg = retMsg,
+            ErrCode = errCode,
+            Message = message,
+            RawBody = message is null ? (haveBody ? plain : wireBody).ToArray() : null,
+            RawFields = rawFields,
+            Diagnostics = diagnostics.Count == 0 ? [] : diagnostics.ToArray(),
+        });
+    }
+
+    private void LearnFromHandshake(FlowDirection direction, IMessage message, bool rsaEncrypted, in StreamPosition position)
+    {
+        if (direction == FlowDirection.ClientToServer && message is InitConnect.Request { C2S: { } c2s })
+        {
+            _summary = _summary with
+            {
+                ClientId = c2s.HasClientID ? c2s.ClientID : null,
+                ClientVer = c2s.HasClientVer ? c2s.ClientVer : null,
+                ProgrammingLanguage = c2s.HasProgrammingLanguage ? c2s.ProgrammingLanguage : null,
+                PacketEncAlgo = c2s.HasPacketEncAlgo ? c2s.PacketEncAlgo : null,
+                PushProtoFmt = c2s.HasPushProtoFmt ? c2s.PushProtoFmt : null,
+                RecvNotify = c2s.HasRecvNotify ? c2s.RecvNotify : null,
+            };
+            if (rsaEncrypted) _handshakeEncrypted = true;
+            return;
+        }
+        if (direction != FlowDirection.ServerToClient || message is not InitConnect.Response response) return;
+        if (rsaEncrypted) _handshakeEncrypted = true;
+        if (response.RetType != 0 || response.S2C is not { } s2c)
+        {
+            _state = _handshakeEncrypted ? EncryptionState.KeysUnknown : EncryptionState.Plain;
+            return;
+        }
+
+        _summary = _summary with
+        {
+            ConnId = s2c.HasConnID ? s2c.ConnID.ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
+            ServerVer = s2c.HasServerVer ? s2c.ServerVer : null,
+            LoginUserId = s2c.HasLoginUserID ? s2c.LoginUserID.ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
+            KeepAliveInterval = s2c.HasKeepAliveInterval ? s2c.KeepAliveInterval : null,
+        };
+
+        // No RSA on the handshake means no encryption at all; with RSA, packetEncAlgo decides.
+        var kind = _handshakeEncrypted
+            ? EncryptionKindNames.FromPacketEncAlgo(_summary.PacketEncAlgo, s2c.HasAesCBCiv && s2c.AesCBCiv.Length > 0)
+            : EncryptionKind.None;
+        _summary = _summary with { Encryption = kind };
+        if (kind == EncryptionKind.None)
+        {
+            _state = EncryptionState.Plain;
+            return;
+        }
+
+        var key = Encoding.ASCII.GetBytes(s2c.ConnAESKey);
+        var iv = s2c.HasAesCBCiv ? Encoding.ASCII.GetBytes(s2c.AesCBCiv) : [];
+        try
+        {
+            _cipher?.Dispose();
+            _cipher = new BodyCipher(kind, key, kind == EncryptionKind.AesCbc ? iv : default);
+            _state = EncryptionState.Aes;
+        }
+        catch (ArgumentException e)
+        {
+            _state = EncryptionState.KeysUnknown;
+            Report(Diagnostic.Error(DiagnosticCodes.KeysUnknown, $"connection {_connection}: the handshake's AES parameters are unusable: {e.Message}"), position.TimestampMicros);
+        }
+    }
+
+    // Every Response message starts with retType, retMsg, errCode (field numbers 1-3) whatever the protocol.
+    private static void ReadResult(IMessage message, out int? retType, out string? retMsg, out int? errCode)
+    {
+        retType = null;
+        retMsg = null;
+        errCode = null;
+        var fields = message.Descriptor.Fields;
+        if (fields.InDeclarationOrder().FirstOrDefault(f => f.Name == "retType") is { } rt && rt.Accessor.HasValue(message)) retType = (int)rt.Accessor.GetValue(message);
+        if (fields.InDeclarationOrder().FirstOrDefault(f => f.Name == "retMsg") is { } rm && rm.Accessor.HasValue(message)) retMsg = (string)rm.Accessor.GetValue(message);
+        if (fields.InDeclarationOrder().FirstOrDefault(f => f.Name == "errCode") is { } ec && ec.Accessor.HasValue(message)) errCode = (int)ec.Accessor.GetValue(message);
+    }
+
+    private static bool Sha1Matches(in FrameHeader header, ReadOnlySpan<byte> plaintext)
+    {
+        Span<byte> digest = stackalloc byte[FrameHeader.Sha1Size];
+        SHA1.HashData(plaintext, digest);
+        return header.Sha1Equals(digest);
+    }
+
+    private static string Sha1Hex(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA1.HashData(data));
+
+    private static Diagnostic Sha1Mismatch(in FrameHeader header, ReadOnlySpan<byte> plaintext) =>
+        Diagnostic.Error(DiagnosticCodes.Sha1Mismatch, $"body SHA-1 {Sha1Hex(plaintext)} does not match the header's {header.Sha1Hex}");
+
+    private void OnGarbage(FlowDirection direction, ReadOnlySpan<byte> sample, HeaderProblem problem, in StreamPosition position)
+    {
+        var why = problem switch
+        {
+            HeaderProblem.BadMagic => "no 'FT' magic",
+            HeaderProblem.BadFormat => "protoFmtType is neither 0 (protobuf) nor 1 (JSON)",
+            HeaderProblem.BadProtoId => "implausible protoID",
+            HeaderProblem.BodyTooLarge => $"bodyLen over the {_context.MaxBodyLen}-byte limit (lost sync)",
+            _ => "skipped while resynchronising after a gap",
+        };
+        var code = problem == HeaderProblem.BodyTooLarge ? DiagnosticCodes.BodyTooLarge : problem == HeaderProblem.None ? DiagnosticCodes.Resync : DiagnosticCodes.BadHeader;
+        Report(Diagnostic.Warning(code, $"{direction.Name()} at stream offset {position.StreamOffset}: bytes that are not an OpenD frame ({why}); first bytes: {Convert.ToHexStringLower(sample[..Math.Min(sample.Length, 64)])}"), position.TimestampMicros);
+    }
+
+    private void OnTruncated(FlowDirection direction, FrameHeader? header, int bytesSeen, string reason, in StreamPosition position)
+    {
+        var what = header is { } h
+            ? $"frame protoID {h.ProtoId} ({_context.Registry.Find(h.ProtoId)?.Name ?? "unknown"}) serialNo {h.SerialNo} bodyLen {h.BodyLen}: only {bytesSeen - FrameHeader.Size} of {h.BodyLen} body bytes"
+            : $"{bytesSeen} bytes of a frame header";
+        Report(Diagnostic.Warning(DiagnosticCodes.TruncatedFrame, $"{direction.Name()} at stream offset {position.StreamOffset}: {what} seen before {reason}; the frame is lost"), position.TimestampMicros);
+    }
+
+    public void Dispose()
+    {
+        _c2s.Dispose();
+        _s2c.Dispose();
+        _cipher?.Dispose();
+    }
+
+    private sealed class DirectionHandler(OpenDSession session, FlowDirection direction) : IFrameHandler
+    {
+        public void OnFrame(in FrameHeader header, ReadOnlySpan<byte> body, in StreamPosition position) => session.OnFrame(direction, header, body, position);
+        public void OnGarbage(ReadOnlySpan<byte> bytes, HeaderProblem firstProblem, in StreamPosition position) => session.OnGarbage(direction, bytes, firstProblem, position);
+        public void OnTruncatedFrame(FrameHeader? header, int bytesSeen, string reason, in StreamPosition position) => session.OnTruncated(direction, header, bytesSeen, reason, position);
+    }
+}
+
+/// <summary>What all sessions of one analysis share.</summary>
+public sealed class SessionContext(ProtoRegistry registry, RsaPrivateKey? rsaKey, uint maxBodyLen, IAnalysisSink sink)
+{
+    private long _frameNumber;
+    public ProtoRegistry Registry { get; } = registry;
+    public RsaPrivateKey? RsaKey { get; } = rsaKey;
+    public uint MaxBodyLen { get; } = maxBodyLen;
+    public IAnalysisSink Sink { get; } = sink;
+    public long NextFrameNumber() => ++_frameNumber;
+    public long FramesSoFar => _frameNumber;
+}
