@@ -1,0 +1,23 @@
+namespace OpenDump.Tests.Support;
+
+/// <summary>Paths of files shipped with the tests (copied next to the test assembly) and in the repository.</summary>
+public static class Fixtures
+{
+    public static string Path(params string[] parts) =>
+        System.IO.Path.Combine([AppContext.BaseDirectory, "Fixtures", .. parts]);
+
+    public static string SdkTcp(string name) => Path("sdk", "tcp", name);
+
+    public static string SdkKey => SdkTcp("opend_test_rsa1024.pem");
+
+    /// <summary>The repository root, found from the test assembly's location.</summary>
+    public static string RepoRoot
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "Analyzer.sln"))) dir = dir.Parent;
+            return dir?.FullName ?? throw new InvalidOperationException("repository root (Analyzer.sln) not found above " + AppContext.BaseDirectory);
+        }
+    }
+}
