@@ -1,0 +1,75 @@
+using System.Text.RegularExpressions;
+using OpenDump.Decoding;
+using OpenDump.Tests.Support;
+using Xunit;
+
+namespace OpenDump.Tests.Decoding;
+
+/// <summary>The protoID table checked against the pinned futu-api package it claims to describe.</summary>
+public sealed class ProtoRegistryTests
+{
+    private static string PackageDir => Path.Combine(Fixtures.RepoRoot, "protos", "node_modules", "futu-api");
+
+    private static List<(uint Id, string Name)> PackageCmdIds()
+    {
+        var js = File.ReadAllText(Path.Combine(PackageDir, "main.js"));
+        var table = js[js.IndexOf("export const ftCmdID", StringComparison.Ordinal)..];
+        table = table[..table.IndexOf("\n}\n", StringComparison.Ordinal)];
+        return Regex.Matches(table, @"(\w+):\s*\{\s*cmd:\s*(\d+),\s*name:\s*'([^']+)'")
+            .Select(m => (uint.Parse(m.Groups[2].Value), m.Groups[1].Value == "InitConnect" ? "InitConnect" : m.Groups[3].Value))
+            .ToList();
+    }
+
+    [Fact]
+    public void Every_id_in_the_package_list_is_in_the_table_under_the_same_name()
+    {
+        var listed = PackageCmdIds();
+        Assert.Equal(145, listed.Count);
+        foreach (var (id, name) in listed)
+        {
+            var info = ProtoRegistry.Default.Find(id);
+            Assert.True(info is not null, $"protoID {id} ({name}) missing from the table");
+            Assert.Equal(name, info.Name);
+        }
+    }
+
+    [Fact]
+    public void The_package_list_misnames_InitConnect_and_the_table_does_not()
+    {
+        var js = File.ReadAllText(Path.Combine(PackageDir, "main.js"));
+        Assert.Matches(@"InitConnect:\s*\{\s*cmd:\s*1001,\s*name:\s*'GetGlobalState'", js);
+        Assert.Equal("InitConnect", ProtoRegistry.Default.Find(1001)!.Name);
+        Assert.Equal("InitConnect.Request", ProtoRegistry.Default.Find(1001)!.Request!.FullName);
+    }
+
+    [Fact]
+    public void Every_protocol_schema_in_the_package_has_an_id_or_is_listed_as_having_none()
+    {
+        var files = Directory.GetFiles(Path.Combine(PackageDir, "proto"), "*.proto").Select(Path.GetFileNameWithoutExtension).ToHashSet();
+        var withId = ProtoRegistry.Default.All.Select(p => p.Request?.File.Package ?? p.Response?.File.Package).Where(p => p is not null).ToHashSet();
+        var accounted = withId.Concat(ProtoCatalog.SchemasWithoutProtoId).Concat(ProtoCatalog.CommonSchemas).ToHashSet();
+        Assert.Empty(files.Where(f => !accounted.Contains(f)).Order());
+        Assert.Equal(files.Count, ProtoRegistry.Default.SchemaFiles.Count);
+    }
+
+    [Fact]
+    public void Every_entry_resolves_to_compiled_messages_except_ids_without_a_schema()
+    {
+        var unresolved = ProtoRegistry.Default.All.Where(p => p.Request is null && p.Response is null).Select(p => p.Name).ToList();
+        // main.js lists Qot_GetTradeDate (3200) but the package ships no Qot_GetTradeDate.proto.
+        Assert.Equal(["Qot_GetTradeDate"], unresolved);
+        Assert.All(ProtoRegistry.Default.All.Where(p => p.Response is not null), p => Assert.NotNull(p.Response!.FindFieldByName("retType")));
+    }
+
+    [Fact]
+    public void Pushes_have_responses_only()
+    {
+        foreach (var id in ProtoCatalog.PushIds)
+        {
+            var info = ProtoRegistry.Default.Find(id);
+            Assert.NotNull(info);
+            Assert.Null(info.Request);
+            Assert.NotNull(info.Response);
+        }
+    }
+}
