@@ -1,0 +1,189 @@
+using System.Text;
+using OpenDump.Link;
+using OpenDump.Reassembly;
+using Xunit;
+
+namespace OpenDump.Tests.Reassembly;
+
+public sealed class TcpReassemblerTests
+{
+    private static readonly Endpoint Client = Endpoint.Parse("10.0.0.2:50000");
+    private static readonly Endpoint Server = Endpoint.Parse("10.0.0.1:11111");
+
+    private sealed class Recorder : IStreamHandler
+    {
+        public List<TcpConnection> Opened { get; } = [];
+        public Dictionary<(int, FlowDirection), MemoryStream> Data { get; } = [];
+        public List<(int Conn, FlowDirection Dir, long Missing)> Gaps { get; } = [];
+        public List<(int Conn, FlowDirection Dir, string Reason)> Closed { get; } = [];
+        public List<long> DeliveryPackets { get; } = [];
+
+        public void OnConnectionOpened(TcpConnection connection) => Opened.Add(connection);
+        public void OnData(TcpConnection c, FlowDirection d, ReadOnlySpan<byte> data, long ts, long packet)
+        {
+            if (!Data.TryGetValue((c.Number, d), out var ms)) Data[(c.Number, d)] = ms = new MemoryStream();
+            ms.Write(data);
+            DeliveryPackets.Add(packet);
+        }
+        public void OnGap(TcpConnection c, FlowDirection d, long missing, long ts, long packet) => Gaps.Add((c.Number, d, missing));
+        public void OnDirectionClosed(TcpConnection c, FlowDirection d, string reason, long ts, long packet) => Closed.Add((c.Number, d, reason));
+
+        public string Text(int conn, FlowDirection d) => Data.TryGetValue((conn, d), out var ms) ? Encoding.ASCII.GetString(ms.ToArray()) : "";
+    }
+
+    private static long _packet;
+    private static TcpSegment Seg(Endpoint from, Endpoint to, uint seq, string payload, TcpFlags flags = TcpFlags.Ack | TcpFlags.Psh) =>
+        new(++_packet, _packet * 10, from, to, seq, 0, flags, Encoding.ASCII.GetBytes(payload));
+
+    private static (TcpReassembler, Recorder) New(ReassemblyOptions? options = null)
+    {
+        var rec = new Recorder();
+        return (new TcpReassembler(rec, options), rec);
+    }
+
+    private static void Handshake(TcpReassembler r, uint clientIsn, uint serverIsn)
+    {
+        r.Process(Seg(Client, Server, clientIsn, "", TcpFlags.Syn));
+        r.Process(Seg(Server, Client, serverIsn, "", TcpFlags.Syn | TcpFlags.Ack));
+        r.Process(Seg(Client, Server, clientIsn + 1, "", TcpFlags.Ack));
+    }
+
+    [Fact]
+    public void Out_of_order_segments_are_held_and_released_in_order()
+    {
+        var (r, rec) = New();
+        Handshake(r, 1000, 5000);
+        r.Process(Seg(Client, Server, 1001 + 6, "world!"));
+        r.Process(Seg(Client, Server, 1001 + 12, "!!"));
+        Assert.Equal("", rec.Text(1, FlowDirection.ClientToServer));
+        var completing = Seg(Client, Server, 1001, "hello ");
+        r.Process(completing);
+        Assert.Equal("hello world!!!", rec.Text(1, FlowDirection.ClientToServer));
+        // Everything released by the completing segment carries that segment's packet number.
+        Assert.All(rec.DeliveryPackets, p => Assert.Equal(completing.PacketNumber, p));
+        Assert.Empty(rec.Gaps);
+    }
+
+    [Fact]
+    public void Retransmissions_and_overlaps_are_delivered_once()
+    {
+        var (r, rec) = New();
+        Handshake(r, 1000, 5000);
+        r.Process(Seg(Client, Server, 1001, "abcdef"));
+        r.Process(Seg(Client, Server, 1001, "abcdef"));      // exact retransmission
+        r.Process(Seg(Client, Server, 1004, "defghi"));      // overlaps three old bytes
+        r.Process(Seg(Client, Server, 1012, "lmn"));         // ahead
+        r.Process(Seg(Client, Server, 1012, "lmnop"));       // longer copy of the held one
+        r.Process(Seg(Client, Server, 1010, "jk"));
+        Assert.Equal("abcdefghijklmnop", rec.Text(1, FlowDirection.ClientToServer));
+    }
+
+    [Fact]
+    public void Sequence_numbers_wrap_around_2_to_the_32()
+    {
+        var (r, rec) = New();
+        const uint isn = uint.MaxValue - 3;
+        Handshake(r, isn, 7);
+        r.Process(Seg(Client, Server, unchecked(isn + 1 + 5), "56789"));  // wrapped past zero
+        r.Process(Seg(Client, Server, unchecked(isn + 1), "01234"));
+        Assert.Equal("0123456789", rec.Text(1, FlowDirection.ClientToServer));
+    }
+
+    [Fact]
+    public void Both_directions_are_separate_streams_and_fin_closes_each()
+    {
+        var (r, rec) = New();
+        Handshake(r, 100, 900);
+        r.Process(Seg(Client, Server, 101, "req"));
+        r.Process(Seg(Server, Client, 901, "reply"));
+        r.Process(Seg(Client, Server, 104, "", TcpFlags.Fin | TcpFlags.Ack));
+        r.Process(Seg(Server, Client, 906, "", TcpFlags.Fin | TcpFlags.Ack));
+        Assert.Equal("req", rec.Text(1, FlowDirection.ClientToServer));
+        Assert.Equal("reply", rec.Text(1, FlowDirection.ServerToClient));
+        Assert.Equal([(1, FlowDirection.ClientToServer, "FIN"), (1, FlowDirection.ServerToClient, "FIN")], rec.Closed);
+    }
+
+    [Fact]
+    public void A_hole_never_filled_becomes_a_gap_at_the_end_and_the_rest_is_still_delivered()
+    {
+        var (r, rec) = New();
+        Handshake(r, 100, 900);
+        r.Process(Seg(Client, Server, 101, "aaaa"));
+        r.Process(Seg(Client, Server, 111, "bbbb"));  // 6 bytes at 105..110 never arrive
+        r.Finish();
+        Assert.Equal([(1, FlowDirection.ClientToServer, 6L)], rec.Gaps);
+        Assert.Equal("aaaabbbb", rec.Text(1, FlowDirection.ClientToServer));
+        Assert.Contains((1, FlowDirection.ClientToServer, "end of capture"), rec.Closed);
+    }
+
+    [Fact]
+    public void A_new_syn_after_fin_on_the_same_addresses_is_a_new_connection()
+    {
+        var (r, rec) = New();
+        Handshake(r, 100, 900);
+        r.Process(Seg(Client, Server, 101, "one"));
+        r.Process(Seg(Client, Server, 104, "", TcpFlags.Fin | TcpFlags.Ack));
+        r.Process(Seg(Server, Client, 901, "", TcpFlags.Fin | TcpFlags.Ack));
+        Handshake(r, 77_000, 88_000);
+        r.Process(Seg(Client, Server, 77_001, "two"));
+        Assert.Equal([1, 2], rec.Opened.Select(c => c.Number));
+        Assert.Equal("one", rec.Text(1, FlowDirection.ClientToServer));
+        Assert.Equal("two", rec.Text(2, FlowDirection.ClientToServer));
+    }
+
+    [Fact]
+    public void Roles_come_from_the_syn_even_when_the_server_speaks_first_in_the_capture()
+    {
+        var (r, rec) = New();
+        r.Process(Seg(Server, Client, 900, "", TcpFlags.Syn | TcpFlags.Ack));
+        var c = Assert.Single(rec.Opened);
+        Assert.Equal((Client, Server), (c.Client, c.Server));
+    }
+
+    [Fact]
+    public void Without_a_handshake_the_watched_port_decides_the_server()
+    {
+        var (r, rec) = New();
+        r.Process(Seg(Server, Client, 5000, "FT push first"));
+        var c = Assert.Single(rec.Opened);
+        Assert.Equal(Server, c.Server);
+        Assert.False(c.HandshakeSeen);
+        Assert.Equal("FT push first", rec.Text(1, FlowDirection.ServerToClient));
+    }
+
+    [Fact]
+    public void Other_ports_are_followed_only_when_they_start_with_an_opend_header()
+    {
+        var (r, rec) = New();
+        var client = Endpoint.Parse("10.0.0.2:40000");
+        var opend = Endpoint.Parse("10.0.0.1:22222");
+        var http = Endpoint.Parse("10.0.0.1:80");
+        r.Process(Seg(client, http, 1, "GET / HTTP/1.1\r\n"));
+        var header = new byte[44];
+        new OpenDump.Framing.FrameHeader(1001, 0, 0, 1, 0, new byte[20]).WriteTo(header);
+        r.Process(new TcpSegment(++_packet, 0, client, opend, 1, 0, TcpFlags.Ack, header));
+        var c = Assert.Single(rec.Opened);
+        Assert.Equal(opend, c.Server);
+    }
+
+    [Fact]
+    public void Content_detection_can_be_turned_off()
+    {
+        var (r, rec) = New(new ReassemblyOptions { DetectByContent = false });
+        var header = new byte[44];
+        new OpenDump.Framing.FrameHeader(1001, 0, 0, 1, 0, new byte[20]).WriteTo(header);
+        r.Process(new TcpSegment(++_packet, 0, Endpoint.Parse("10.0.0.2:40000"), Endpoint.Parse("10.0.0.1:22222"), 1, 0, TcpFlags.Ack, header));
+        Assert.Empty(rec.Opened);
+    }
+
+    [Fact]
+    public void Out_of_order_bytes_beyond_the_bound_are_given_up_as_a_gap()
+    {
+        var (r, rec) = New(new ReassemblyOptions { MaxOutOfOrderBytesPerConnection = 10 });
+        Handshake(r, 100, 900);
+        r.Process(Seg(Client, Server, 101, "a"));
+        r.Process(Seg(Client, Server, 110, "0123456789XY"));  // 12 held bytes > 10: the hole is abandoned
+        Assert.Equal([(1, FlowDirection.ClientToServer, 8L)], rec.Gaps);
+        Assert.Equal("a0123456789XY", rec.Text(1, FlowDirection.ClientToServer));
+    }
+}
