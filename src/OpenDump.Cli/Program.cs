@@ -26,7 +26,7 @@ try
     }
     return args[0] switch
     {
-        "read" => ReadCommand.Run(args[1..], Console.Out, Console.Error),
+        "read" => ReadCommand.Run(args[1..], Console.OpenStandardOutput(), Console.Error),
         _ => throw new UsageException($"unknown command '{args[0]}'"),
     };
 }

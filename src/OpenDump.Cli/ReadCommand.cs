@@ -27,7 +27,7 @@ internal static class ReadCommand
           tcpdump -i lo -w - port 11111 | opendump read -
         """;
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static int Run(string[] args, Stream stdout, TextWriter stderr)
     {
         string? path = null, keyPath = null, outPath = null;
         var format = "timeline";
@@ -60,7 +60,7 @@ internal static class ReadCommand
                     if (!uint.TryParse(Value(), out maxBodyLen) || maxBodyLen == 0) throw new UsageException($"--max-body-len: '{args[i]}' is not a positive byte count");
                     break;
                 case "-h" or "--help":
-                    stdout.WriteLine(Help);
+                    using (var help = new StreamWriter(stdout, leaveOpen: true)) help.WriteLine(Help);
                     return ExitCodes.Ok;
                 default:
                     if (a.StartsWith('-') && a != "-") throw new UsageException($"unknown option {a}");
@@ -102,7 +102,7 @@ internal static class ReadCommand
         Stream outStream;
         try
         {
-            outStream = outPath is null ? Console.OpenStandardOutput() : File.Create(outPath);
+            outStream = outPath is null ? stdout : File.Create(outPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

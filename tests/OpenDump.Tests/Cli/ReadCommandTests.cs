@@ -1,0 +1,171 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using OpenDump.Cli;
+using OpenDump.Tests.Support;
+using Xunit;
+
+namespace OpenDump.Tests.Cli;
+
+/// <summary>The command line as a user meets it: outputs, messages and exit codes.</summary>
+public sealed class ReadCommandTests
+{
+    internal static (int Code, string Stdout, string Stderr) Read(params string[] args)
+    {
+        var stdout = new MemoryStream();
+        var stderr = new StringWriter();
+        var code = ReadCommand.Run(args, stdout, stderr);
+        return (code, Encoding.UTF8.GetString(stdout.ToArray()), stderr.ToString());
+    }
+
+    private static readonly string[] JsonlKeys =
+    [
+        "frame", "ts", "conn", "client", "server", "connId", "dir", "protoId", "proto", "kind", "protoFmt", "protoVer",
+        "serialNo", "bodyLen", "encryption", "decrypted", "sha1Ok", "latencyMs", "retType", "retMsg", "body", "raw", "diagnostics",
+    ];
+
+    [Fact]
+    public void Jsonl_has_one_object_per_frame_with_exactly_the_documented_keys()
+    {
+        var (code, stdout, stderr) = Read(Fixtures.SdkTcp("cbc.pcap"), "--rsa-key", Fixtures.SdkKey, "--format", "jsonl");
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Equal("", stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        Assert.Equal(146, lines.Count);
+        Assert.All(lines, o => Assert.Equal(JsonlKeys, o.Select(p => p.Key)));
+        Assert.Equal(Enumerable.Range(1, 146), lines.Select(o => o["frame"]!.GetValue<int>()));
+
+        var first = lines[0];
+        Assert.Equal(("c2s", "request", "rsa", "InitConnect", 1), (first["dir"]!.GetValue<string>(), first["kind"]!.GetValue<string>(),
+            first["encryption"]!.GetValue<string>(), first["proto"]!.GetValue<string>(), first["conn"]!.GetValue<int>()));
+        Assert.Null(first["connId"]);
+        Assert.Equal("1795566770.888722", lines[0]["ts"]!.ToJsonString());
+
+        var failed = lines.Single(o => o["protoId"]!.GetValue<int>() == 3004 && o["retType"]?.GetValue<int>() == -1);
+        Assert.Equal("response", failed["kind"]!.GetValue<string>());
+        Assert.Equal("aes-cbc", failed["encryption"]!.GetValue<string>());
+        Assert.True(failed["decrypted"]!.GetValue<bool>());
+        Assert.NotNull(failed["latencyMs"]);
+        Assert.Contains("security not subscribed", failed["retMsg"]!.GetValue<string>());
+        Assert.Equal("3274675210954266009", failed["connId"]!.GetValue<string>());
+        Assert.Null(failed["raw"]);
+        Assert.Equal(-1, failed["body"]!["retType"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void Json_groups_frames_per_connection_under_a_header()
+    {
+        var (code, stdout, _) = Read(Fixtures.SdkTcp("ftaes.pcap"), "--rsa-key", Fixtures.SdkKey, "--format", "json");
+        Assert.Equal(ExitCodes.Ok, code);
+        var doc = JsonNode.Parse(stdout)!;
+        var conns = doc["connections"]!.AsArray();
+        Assert.Equal(2, conns.Count);
+        Assert.Equal([106, 47], conns.Select(c => c!["frames"]!.AsArray().Count));
+        Assert.Equal([106, 47], conns.Select(c => c!["frameCount"]!.GetValue<int>()));
+        var quote = conns[0]!;
+        Assert.Equal(("LabClient", 1002, "Python", "ftaes-ecb"), (quote["clientID"]!.GetValue<string>(), quote["clientVer"]!.GetValue<int>(),
+            quote["programmingLanguage"]!.GetValue<string>(), quote["encryption"]!.GetValue<string>()));
+        Assert.Equal("3454042746039760076", quote["connId"]!.GetValue<string>());
+        Assert.True(quote["lastTs"]!.GetValue<decimal>() > quote["firstTs"]!.GetValue<decimal>());
+        Assert.All(quote["frames"]!.AsArray(), f => Assert.Equal(1, f!["conn"]!.GetValue<int>()));
+    }
+
+    [Fact]
+    public void The_timeline_shows_failures_latency_and_securities()
+    {
+        var (code, stdout, _) = Read(Fixtures.SdkTcp("plain.pcap"));
+        Assert.Equal(ExitCodes.Ok, code);
+        var failed = stdout.Split('\n').Single(l => l.Contains("errCode=10005"));
+        Assert.Contains("Qot_GetBasicQot", failed);
+        Assert.Contains("FAILED retType=-1", failed);
+        Assert.Matches(@"\d+\.\d+ms", failed);
+        Assert.Contains(stdout.Split('\n'), l => l.Contains("Qot_Sub") && l.Contains("HK.00700 US.AAPL"));
+        Assert.Contains(stdout.Split('\n'), l => l.Contains("Trd_PlaceOrder") && l.Contains("acc="));
+        Assert.Equal(76, stdout.Split('\n').Count(l => l.Contains(" push ")));
+    }
+
+    [Fact]
+    public void Verbose_adds_decoded_bodies()
+    {
+        var (_, stdout, _) = Read(Fixtures.SdkTcp("plain.pcap"), "-v");
+        Assert.Contains("\"connAESKey\": \"gIGLBahtTd3uK00n\"", stdout);
+    }
+
+    [Fact]
+    public void Output_goes_to_a_file_with_o()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            var (code, stdout, _) = Read(Fixtures.SdkTcp("plain.pcap"), "--format", "jsonl", "-o", file);
+            Assert.Equal(ExitCodes.Ok, code);
+            Assert.Equal("", stdout);
+            Assert.Equal(148, File.ReadAllLines(file).Length);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void A_missing_capture_exits_3_with_one_message()
+    {
+        var (code, stdout, stderr) = Read("/nonexistent/x.pcap");
+        Assert.Equal(ExitCodes.CannotOpen, code);
+        Assert.Equal("", stdout);
+        Assert.Contains("/nonexistent/x.pcap: no such file", stderr);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_capture_exits_3_naming_it()
+    {
+        var (code, _, stderr) = Read(Fixtures.SdkTcp("plain.jsonl"));
+        Assert.Equal(ExitCodes.CannotOpen, code);
+        Assert.Contains("plain.jsonl: not a readable pcap or pcapng file", stderr);
+    }
+
+    [Fact]
+    public void A_malformed_key_is_reported_and_everything_else_is_still_shown()
+    {
+        var bad = Path.GetTempFileName();
+        File.WriteAllText(bad, "-----BEGIN RSA PRIVATE KEY-----\nnot base64!\n-----END RSA PRIVATE KEY-----\n");
+        try
+        {
+            var (code, stdout, stderr) = Read(Fixtures.SdkTcp("ftaes.pcap"), "--rsa-key", bad, "--format", "jsonl");
+            Assert.Equal(ExitCodes.Problems, code);
+            Assert.Contains("malformed PEM", stderr);
+            Assert.Contains("continuing without a key", stderr);
+            Assert.Equal(153, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        }
+        finally
+        {
+            File.Delete(bad);
+        }
+    }
+
+    [Fact]
+    public void A_wrong_key_is_said_once_per_connection_with_the_evidence_and_exits_1()
+    {
+        var (code, stdout, stderr) = Read(Fixtures.SdkTcp("cbc.pcap"), "--rsa-key", Fixtures.Path("keys", "other_rsa1024.pem"), "--format", "jsonl");
+        Assert.Equal(ExitCodes.Problems, code);
+        var wrongKey = stderr.Split('\n').Where(l => l.Contains("opendump.wrong_key")).ToList();
+        Assert.Equal(2, wrongKey.Count);
+        Assert.Contains("conn 1", wrongKey[0]);
+        Assert.Contains("conn 2", wrongKey[1]);
+        var frames = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Equal(146, frames.Count);
+        Assert.All(frames, f => Assert.Null(f["body"]));
+        Assert.All(frames, f => Assert.NotNull(f["raw"]));
+    }
+
+    [Theory]
+    [InlineData(new[] { "--format", "xml", "x.pcap" }, "--format")]
+    [InlineData(new[] { "--port", "99999", "x.pcap" }, "--port")]
+    [InlineData(new[] { "--bogus", "x.pcap" }, "unknown option --bogus")]
+    [InlineData(new string[0], "needs a capture file")]
+    public void Bad_command_lines_are_usage_errors(string[] args, string message)
+    {
+        var e = Assert.Throws<UsageException>(() => Read(args));
+        Assert.Contains(message, e.Message);
+    }
+}
