@@ -42,7 +42,7 @@ public sealed class TimelineWriter(TextWriter output, bool verbose = false) : IA
         var summary = FrameSummary.Describe(f);
         if (summary.Length > 0) sb.Append("  ").Append(summary);
         foreach (var d in f.Diagnostics) sb.Append("  [").Append(d.Code).Append(']');
-        output.WriteLine(sb.ToString());
+        output.WriteLine(sb.ToString().TrimEnd());
 
         if (!verbose) return;
         foreach (var d in f.Diagnostics) output.WriteLine($"      {d.Severity.ToString().ToLowerInvariant()}: {d.Message}");
