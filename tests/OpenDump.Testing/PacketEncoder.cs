@@ -1,3 +1,4 @@
+using OpenDump.Link;
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
@@ -185,7 +186,7 @@ public static class PacketEncoder
         BinaryPrimitives.WriteUInt16BigEndian(t[2..], segment.Destination.Port);
         BinaryPrimitives.WriteUInt32BigEndian(t[4..], segment.Seq);
         // A receiver ignores the ack field without ACK; zero it so a stray value does not look meaningful.
-        BinaryPrimitives.WriteUInt32BigEndian(t[8..], segment.Flags.HasFlag(TcpFlag.Ack) ? segment.Ack : 0);
+        BinaryPrimitives.WriteUInt32BigEndian(t[8..], segment.Flags.HasFlag(TcpFlags.Ack) ? segment.Ack : 0);
         t[12] = TcpHeaderLength / 4 << 4;
         t[13] = (byte)segment.Flags;
         BinaryPrimitives.WriteUInt16BigEndian(t[14..], TcpWindow);

@@ -1,3 +1,4 @@
+using OpenDump.Link;
 namespace OpenDump.Testing;
 
 /// <summary>
@@ -29,7 +30,7 @@ public static class TcpSegmenter
     public static IReadOnlyList<TestSegment> Merge(params IEnumerable<TestSegment>[] connections) =>
         connections.SelectMany(c => c).OrderBy(s => s.TimestampMicros).ToArray();
 
-    private sealed record Content(Direction Dir, uint Seq, uint Ack, TcpFlag Flags, byte[] Payload, long Offset);
+    private sealed record Content(Direction Dir, uint Seq, uint Ack, TcpFlags Flags, byte[] Payload, long Offset);
 
     /// <summary>A place in the capture: its time stays put when reordering moves another segment into it.</summary>
     private sealed class Slot(long time, Content content)
@@ -75,9 +76,9 @@ public static class TcpSegmenter
             {
                 // The handshake fits before the first data even when the transcript starts writing at once.
                 var t0 = Math.Min(_conversation.StartMicros, firstData);
-                opening.Add(Make(t0, Direction.ClientToServer, _isn[0], 0, TcpFlag.Syn, 0));
-                opening.Add(Make(Math.Min(t0 + HandshakeStepMicros, firstData), Direction.ServerToClient, _isn[1], SeqOf(0, 0), TcpFlag.Syn | TcpFlag.Ack, 0));
-                opening.Add(Make(Math.Min(t0 + 2 * HandshakeStepMicros, firstData), Direction.ClientToServer, SeqOf(0, 0), SeqOf(1, 0), TcpFlag.Ack, 0));
+                opening.Add(Make(t0, Direction.ClientToServer, _isn[0], 0, TcpFlags.Syn, 0));
+                opening.Add(Make(Math.Min(t0 + HandshakeStepMicros, firstData), Direction.ServerToClient, _isn[1], SeqOf(0, 0), TcpFlags.Syn | TcpFlags.Ack, 0));
+                opening.Add(Make(Math.Min(t0 + 2 * HandshakeStepMicros, firstData), Direction.ClientToServer, SeqOf(0, 0), SeqOf(1, 0), TcpFlags.Ack, 0));
             }
 
             var data = Data(bursts);
@@ -133,7 +134,7 @@ public static class TcpSegmenter
                     var size = Math.Min(NextPieceSize(), remaining);
                     remaining -= size;
                     var offset = _sent[dir];
-                    var flags = remaining == 0 ? TcpFlag.Ack | TcpFlag.Psh : TcpFlag.Ack;
+                    var flags = remaining == 0 ? TcpFlags.Ack | TcpFlags.Psh : TcpFlags.Ack;
                     slots.Add(Make(burst.Time, burst.Dir, SeqOf(dir, offset), SeqOf(other, _sent[other]), flags, offset, size));
                     _sent[dir] += size;
                     _unacked[dir] += size;
@@ -159,7 +160,7 @@ public static class TcpSegmenter
         {
             int me = (int)from, peer = 1 - me;
             _unacked[peer] = 0;
-            return Make(time, from, SeqOf(me, _sent[me]), SeqOf(peer, _sent[peer]), TcpFlag.Ack, 0);
+            return Make(time, from, SeqOf(me, _sent[me]), SeqOf(peer, _sent[peer]), TcpFlags.Ack, 0);
         }
 
         private int NextPieceSize()
@@ -215,7 +216,7 @@ public static class TcpSegmenter
             var end = next.Offset + Math.Max(1, next.Payload.Length / 2);
             var dir = (int)first.Dir;
             var payload = _streams[dir].AsSpan((int)start, (int)(end - start)).ToArray();
-            return new Content(first.Dir, SeqOf(dir, start), next.Ack, TcpFlag.Ack, payload, start);
+            return new Content(first.Dir, SeqOf(dir, start), next.Ack, TcpFlags.Ack, payload, start);
         }
 
         /// <summary>
@@ -257,13 +258,13 @@ public static class TcpSegmenter
             switch (_options.Close)
             {
                 case TcpClose.Fin:
-                    yield return Make(time, Direction.ClientToServer, SeqOf(c, _sent[c]), SeqOf(s, _sent[s]), TcpFlag.Fin | TcpFlag.Ack, 0);
+                    yield return Make(time, Direction.ClientToServer, SeqOf(c, _sent[c]), SeqOf(s, _sent[s]), TcpFlags.Fin | TcpFlags.Ack, 0);
                     // Each FIN takes one sequence number, like the SYN.
-                    yield return Make(time + HandshakeStepMicros, Direction.ServerToClient, SeqOf(s, _sent[s]), SeqOf(c, _sent[c] + 1), TcpFlag.Fin | TcpFlag.Ack, 0);
-                    yield return Make(time + 2 * HandshakeStepMicros, Direction.ClientToServer, SeqOf(c, _sent[c] + 1), SeqOf(s, _sent[s] + 1), TcpFlag.Ack, 0);
+                    yield return Make(time + HandshakeStepMicros, Direction.ServerToClient, SeqOf(s, _sent[s]), SeqOf(c, _sent[c] + 1), TcpFlags.Fin | TcpFlags.Ack, 0);
+                    yield return Make(time + 2 * HandshakeStepMicros, Direction.ClientToServer, SeqOf(c, _sent[c] + 1), SeqOf(s, _sent[s] + 1), TcpFlags.Ack, 0);
                     break;
                 case TcpClose.Rst:
-                    yield return Make(time, Direction.ClientToServer, SeqOf(c, _sent[c]), SeqOf(s, _sent[s]), TcpFlag.Rst | TcpFlag.Ack, 0);
+                    yield return Make(time, Direction.ClientToServer, SeqOf(c, _sent[c]), SeqOf(s, _sent[s]), TcpFlags.Rst | TcpFlags.Ack, 0);
                     break;
             }
         }
@@ -271,7 +272,7 @@ public static class TcpSegmenter
         /// <summary>The SYN takes one sequence number, so data starts at ISN + 1 (wrapping, as TCP does).</summary>
         private uint SeqOf(int dir, long offset) => unchecked(_isn[dir] + 1 + (uint)offset);
 
-        private Slot Make(long time, Direction dir, uint seq, uint ack, TcpFlag flags, long offset, int length = 0)
+        private Slot Make(long time, Direction dir, uint seq, uint ack, TcpFlags flags, long offset, int length = 0)
         {
             var payload = length == 0 ? [] : _streams[(int)dir].AsSpan((int)offset, length).ToArray();
             return new Slot(time, new Content(dir, seq, ack, flags, payload, offset));

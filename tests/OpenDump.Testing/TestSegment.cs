@@ -2,18 +2,6 @@ using OpenDump.Link;
 
 namespace OpenDump.Testing;
 
-/// <summary>TCP header flag bits, with their values on the wire (byte 13 of the TCP header).</summary>
-[Flags]
-public enum TcpFlag : byte
-{
-    None = 0,
-    Fin = 0x01,
-    Syn = 0x02,
-    Rst = 0x04,
-    Psh = 0x08,
-    Ack = 0x10,
-}
-
 /// <summary>One TCP segment as a capture would show it, before any link or IP header is chosen.</summary>
 public sealed record TestSegment(
     long TimestampMicros,
@@ -21,7 +9,7 @@ public sealed record TestSegment(
     Endpoint Destination,
     uint Seq,
     uint Ack,
-    TcpFlag Flags,
+    TcpFlags Flags,
     byte[] Payload);
 
 public enum TcpClose

@@ -78,7 +78,7 @@ public sealed class TcpSegmenterTests
 
     private static uint FirstSeq(IReadOnlyList<TestSegment> segments, Endpoint source, SegmenterOptions options)
     {
-        var syn = segments.FirstOrDefault(s => s.Source == source && s.Flags.HasFlag(TcpFlag.Syn));
+        var syn = segments.FirstOrDefault(s => s.Source == source && s.Flags.HasFlag(TcpFlags.Syn));
         if (syn is not null) return unchecked(syn.Seq + 1);
         var isn = source == Client ? options.ClientIsn : options.ServerIsn;
         return unchecked(isn!.Value + 1);
@@ -170,7 +170,7 @@ public sealed class TcpSegmenterTests
         var segments = Session.Segment(new SegmenterOptions { IsnNearWrap = true });
         foreach (var source in new[] { Client, Server })
         {
-            var syn = segments.First(s => s.Source == source && s.Flags.HasFlag(TcpFlag.Syn));
+            var syn = segments.First(s => s.Source == source && s.Flags.HasFlag(TcpFlags.Syn));
             Assert.True(syn.Seq > uint.MaxValue - 1000);
             Assert.Contains(segments, s => s.Source == source && s.Payload.Length > 0 && s.Seq < syn.Seq);
         }
@@ -183,10 +183,10 @@ public sealed class TcpSegmenterTests
         foreach (var dir in new[] { Direction.ClientToServer, Direction.ServerToClient })
         {
             var source = Session.SourceOf(dir);
-            var fin = segments.Single(s => s.Source == source && s.Flags.HasFlag(TcpFlag.Fin));
+            var fin = segments.Single(s => s.Source == source && s.Flags.HasFlag(TcpFlags.Fin));
             Assert.Equal(unchecked(FirstSeq(segments, source, SegmenterOptions.Default) + (uint)Session.StreamOf(dir).Length), fin.Seq);
         }
-        Assert.Equal(TcpFlag.Ack, segments[^1].Flags);
+        Assert.Equal(TcpFlags.Ack, segments[^1].Flags);
     }
 
     [Fact]

@@ -80,7 +80,7 @@ public sealed class ReadCommandTests
         Assert.Matches(@"\d+\.\d+ms", failed);
         Assert.Contains(stdout.Split('\n'), l => l.Contains("Qot_Sub") && l.Contains("HK.00700 US.AAPL"));
         Assert.Contains(stdout.Split('\n'), l => l.Contains("Trd_PlaceOrder") && l.Contains("acc="));
-        Assert.Equal(76, stdout.Split('\n').Count(l => l.Contains(" push ")));
+        Assert.Equal(76, stdout.Split('\n').Count(l => l.Contains(" ⇐ ") && l.Contains(" push")));
     }
 
     [Fact]
