@@ -206,6 +206,13 @@ public sealed class OpenDSession : IDisposable
         decrypted = true;
         var plaintext = scratch.AsSpan(0, written);
         sha1Ok = Sha1Matches(header, plaintext);
+        if (sha1Ok == false && encryption == EncryptionKind.AesEcb && MatchingEcbLength(header, scratch.AsSpan(0, body.Length)) is { } length)
+        {
+            // PROTOCOL.md: AES-ECB's padding is not confirmed on the wire. PKCS#7 is tried first; when
+            // the SHA-1 says otherwise, every cut of the last block is tried (zero padding, none).
+            sha1Ok = true;
+            return scratch.AsSpan(0, length);
+        }
         if (sha1Ok == false)
         {
             if (Sha1Matches(header, body))
@@ -392,6 +399,13 @@ public sealed class OpenDSession : IDisposable
         if (fields.InDeclarationOrder().FirstOrDefault(f => f.Name == "retType") is { } rt && rt.Accessor.HasValue(message)) retType = (int)rt.Accessor.GetValue(message);
         if (fields.InDeclarationOrder().FirstOrDefault(f => f.Name == "retMsg") is { } rm && rm.Accessor.HasValue(message)) retMsg = (string)rm.Accessor.GetValue(message);
         if (fields.InDeclarationOrder().FirstOrDefault(f => f.Name == "errCode") is { } ec && ec.Accessor.HasValue(message)) errCode = (int)ec.Accessor.GetValue(message);
+    }
+
+    private static int? MatchingEcbLength(in FrameHeader header, ReadOnlySpan<byte> blocks)
+    {
+        for (var length = blocks.Length; length >= Math.Max(0, blocks.Length - 16); length--)
+            if (Sha1Matches(header, blocks[..length])) return length;
+        return null;
     }
 
     private static bool Sha1Matches(in FrameHeader header, ReadOnlySpan<byte> plaintext)

@@ -285,4 +285,28 @@ public sealed class ConversationTests
         AssertDecodesAsSent(conversation, sink, EncryptionKind.FtAesEcb);
         Assert.Equal(server, sink.Connections[0].Connection.Server);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Aes_ecb_bodies_decode_whatever_padding_the_sender_used(bool blockAligned)
+    {
+        // The wire facts do not confirm AES-ECB's padding; a sender using zero padding, or none on a
+        // block-aligned body, must still decode, with the SHA-1 as proof.
+        var code = "00700";
+        while ((QuoteRequest(code).ToByteArray().Length % 16 == 0) != blockAligned) code += "0";
+        var plaintext = QuoteRequest(code).ToByteArray();
+        var padded = plaintext.Concat(new byte[(16 - plaintext.Length % 16) % 16]).ToArray();
+        using var aes = System.Security.Cryptography.Aes.Create();
+        aes.Key = "K3yK3yK3yK3yK3y!"u8.ToArray();
+        var wire = aes.EncryptEcb(padded, System.Security.Cryptography.PaddingMode.None);
+
+        var conversation = Session(1, null, SdkKeyPair).ClientBytes(OpenDFrames.Frame(3004, 300, plaintext, wire)).Build();
+        var sink = Analyze.Capture(conversation.Segment(), SdkKey);
+
+        var frame = sink.Frames[^1];
+        Assert.Equal((3004u, EncryptionKind.AesEcb, (bool?)true), (frame.ProtoId, frame.Encryption, frame.Sha1Ok));
+        Assert.Equal(plaintext, frame.Message!.ToByteArray());
+        Assert.Empty(frame.Diagnostics);
+    }
 }
