@@ -119,28 +119,32 @@ internal static class ReadCommand
             Reassembly = new ReassemblyOptions { ServerPorts = ports.Count > 0 ? ports : new HashSet<ushort> { 11111 } },
         };
 
+        // Progress only when the data does not go to the same terminal: there the output is the progress.
+        var progress = Progress.ForTerminal(stderr, dataOnTerminal: outPath is null && !Console.IsOutputRedirected && stdout is not MemoryStream);
+        stderr = new ProgressAwareWriter(stderr, progress);
         AnalysisSummary summary;
         switch (format)
         {
             case "jsonl":
             {
                 using var w = new JsonLinesWriter(output, line => stderr.WriteLine(line));
-                summary = CaptureAnalyzer.Run(source, options, new TeeSink(w, counting));
+                summary = CaptureAnalyzer.Run(source, options, new TeeSink(w, counting), progress.Report);
                 break;
             }
             case "json":
-                summary = CaptureAnalyzer.Run(source, options, new TeeSink(new JsonSessionsWriter(output), counting, new StderrDiagnostics(stderr)));
+                summary = CaptureAnalyzer.Run(source, options, new TeeSink(new JsonSessionsWriter(output), counting, new StderrDiagnostics(stderr)), progress.Report);
                 break;
             default:
             {
                 using var text = new StreamWriter(output, new System.Text.UTF8Encoding(false), 1 << 16);
-                summary = CaptureAnalyzer.Run(source, options, new TeeSink(new TimelineWriter(text, verbose), counting));
+                summary = CaptureAnalyzer.Run(source, options, new TeeSink(new TimelineWriter(text, verbose), counting), progress.Report);
                 text.Flush();
                 if (outPath is not null) new StderrDiagnostics(stderr).Replay(counting);
                 break;
             }
         }
 
+        progress.Clear();
         if (summary.Connections == 0 && summary.CaptureProblem is null)
             stderr.WriteLine($"opendump: no OpenD connections in {source.Name} ({summary.Packets} packets, {summary.TcpSegments} TCP segments); OpenD ports watched: {string.Join(", ", options.Reassembly.ServerPorts)} (use --port)");
         return problems || counting.Errors > 0 ? ExitCodes.Problems : ExitCodes.Ok;
