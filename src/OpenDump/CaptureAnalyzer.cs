@@ -99,8 +99,8 @@ public sealed class CaptureAnalyzer : IStreamHandler, IDisposable
     void IStreamHandler.OnData(TcpConnection connection, FlowDirection direction, ReadOnlySpan<byte> data, long timestampMicros, long packetNumber) =>
         _sessions[connection].Append(direction, data, timestampMicros, packetNumber);
 
-    void IStreamHandler.OnGap(TcpConnection connection, FlowDirection direction, long missingBytes, long timestampMicros, long packetNumber) =>
-        _sessions[connection].Gap(direction, missingBytes, timestampMicros, packetNumber);
+    void IStreamHandler.OnGap(TcpConnection connection, FlowDirection direction, long missingBytes, GapReason reason, long timestampMicros, long packetNumber) =>
+        _sessions[connection].Gap(direction, missingBytes, reason, timestampMicros, packetNumber);
 
     void IStreamHandler.OnDirectionClosed(TcpConnection connection, FlowDirection direction, string reason, long timestampMicros, long packetNumber) =>
         _sessions[connection].Close(direction, reason, timestampMicros, packetNumber);

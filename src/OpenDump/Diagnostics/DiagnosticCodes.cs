@@ -4,7 +4,6 @@ namespace OpenDump.Diagnostics;
 public static class DiagnosticCodes
 {
     // Capture and link layer
-    public const string CaptureUnreadable = "opendump.capture_unreadable";
     public const string CaptureTruncated = "opendump.capture_truncated";
     public const string PacketMalformed = "opendump.packet_malformed";
     public const string LinkTypeUnsupported = "opendump.link_type_unsupported";
@@ -34,5 +33,4 @@ public static class DiagnosticCodes
 
     // Session
     public const string UnpairedResponse = "opendump.unpaired_response";
-    public const string FailedCall = "opendump.failed_call";
 }

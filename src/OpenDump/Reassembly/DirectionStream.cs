@@ -57,13 +57,13 @@ internal sealed class DirectionStream
     }
 
     /// <summary>Gives up on the hole before the earliest held segment: reports it and releases what follows.</summary>
-    public long SkipToPending(DeliverAction deliver, GapAction gap)
+    public long SkipToPending(DeliverAction deliver, GapAction gap, GapReason reason)
     {
         if (_pending.Count == 0) return 0;
         var missing = _pending.Keys[0] - _nextOffset;
         if (missing > 0)
         {
-            gap(missing);
+            gap(missing, reason);
             _nextOffset += missing;
             _nextSeq += (uint)missing;
         }
@@ -94,4 +94,4 @@ internal sealed class DirectionStream
 }
 
 internal delegate void DeliverAction(ReadOnlySpan<byte> data);
-internal delegate void GapAction(long missingBytes);
+internal delegate void GapAction(long missingBytes, GapReason reason);

@@ -65,8 +65,8 @@ public sealed class TcpReassembler
             if (state.Ignored) return;
             if (state.PendingBytes > _options.MaxOutOfOrderBytesPerConnection)
             {
-                state.Stream(FlowDirection.ClientToServer).SkipToPending(state.Deliverer(FlowDirection.ClientToServer), state.GapReporter(FlowDirection.ClientToServer));
-                state.Stream(FlowDirection.ServerToClient).SkipToPending(state.Deliverer(FlowDirection.ServerToClient), state.GapReporter(FlowDirection.ServerToClient));
+                foreach (var d in (ReadOnlySpan<FlowDirection>)[FlowDirection.ClientToServer, FlowDirection.ServerToClient])
+                    state.Stream(d).SkipToPending(state.Deliverer(d), state.GapReporter(d), GapReason.BufferLimit);
             }
         }
 
@@ -94,7 +94,7 @@ public sealed class TcpReassembler
         foreach (var direction in (ReadOnlySpan<FlowDirection>)[FlowDirection.ClientToServer, FlowDirection.ServerToClient])
         {
             var stream = state.Stream(direction);
-            while (stream.HasPending) stream.SkipToPending(state.Deliverer(direction), state.GapReporter(direction));
+            while (stream.HasPending) stream.SkipToPending(state.Deliverer(direction), state.GapReporter(direction), GapReason.NotCaptured);
             if (!stream.Closed) CloseDirection(state, direction, stream.FinReached ? "FIN" : reason);
         }
     }
@@ -146,9 +146,9 @@ public sealed class TcpReassembler
         _handler.OnData(state.Connection!, direction, data, _now, _packet);
     }
 
-    private void ReportGap(ConnectionState state, FlowDirection direction, long missing)
+    private void ReportGap(ConnectionState state, FlowDirection direction, long missing, GapReason reason)
     {
-        if (state.Connection is { } c) _handler.OnGap(c, direction, missing, _now, _packet);
+        if (state.Connection is { } c) _handler.OnGap(c, direction, missing, reason, _now, _packet);
     }
 
     // Judges only what is visible: a connection whose first segment is a single 'F' is taken on trust.
@@ -186,8 +186,8 @@ public sealed class TcpReassembler
             HandshakeSeen = handshakeSeen;
             _deliverC2S = data => owner.Deliver(this, FlowDirection.ClientToServer, data);
             _deliverS2C = data => owner.Deliver(this, FlowDirection.ServerToClient, data);
-            _gapC2S = missing => owner.ReportGap(this, FlowDirection.ClientToServer, missing);
-            _gapS2C = missing => owner.ReportGap(this, FlowDirection.ServerToClient, missing);
+            _gapC2S = (missing, reason) => owner.ReportGap(this, FlowDirection.ClientToServer, missing, reason);
+            _gapS2C = (missing, reason) => owner.ReportGap(this, FlowDirection.ServerToClient, missing, reason);
         }
 
         public Endpoint Client { get; }

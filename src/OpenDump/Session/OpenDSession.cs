@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using Google.Protobuf;
-using Google.Protobuf.Reflection;
 using OpenDump.Crypto;
 using OpenDump.Decoding;
 using OpenDump.Diagnostics;
@@ -65,11 +64,14 @@ public sealed class OpenDSession : IDisposable
         Assembler(direction).Append(data, timestampMicros, packetNumber);
     }
 
-    public void Gap(FlowDirection direction, long missingBytes, long timestampMicros, long packetNumber)
+    public void Gap(FlowDirection direction, long missingBytes, GapReason reason, long timestampMicros, long packetNumber)
     {
         _gapBytes += missingBytes;
-        Report(Diagnostic.Warning(DiagnosticCodes.TcpGap,
-            $"{direction.Name()}: {missingBytes} bytes missing from the capture before packet {packetNumber}; resynchronising on the next frame header"), timestampMicros);
+        Report(reason == GapReason.BufferLimit
+            ? Diagnostic.Warning(DiagnosticCodes.TcpBufferLimit,
+                $"{direction.Name()}: out-of-order bytes passed the per-connection bound while {missingBytes} earlier bytes were missing; those bytes are given up (raise the bound if they arrive late)")
+            : Diagnostic.Warning(DiagnosticCodes.TcpGap,
+                $"{direction.Name()}: {missingBytes} bytes missing from the capture before packet {packetNumber}; resynchronising on the next frame header"), timestampMicros);
         Assembler(direction).Gap(missingBytes, timestampMicros, packetNumber);
     }
 

@@ -15,6 +15,7 @@ public sealed class TcpReassemblerTests
         public List<TcpConnection> Opened { get; } = [];
         public Dictionary<(int, FlowDirection), MemoryStream> Data { get; } = [];
         public List<(int Conn, FlowDirection Dir, long Missing)> Gaps { get; } = [];
+        public List<GapReason> GapReasons { get; } = [];
         public List<(int Conn, FlowDirection Dir, string Reason)> Closed { get; } = [];
         public List<long> DeliveryPackets { get; } = [];
 
@@ -25,7 +26,11 @@ public sealed class TcpReassemblerTests
             ms.Write(data);
             DeliveryPackets.Add(packet);
         }
-        public void OnGap(TcpConnection c, FlowDirection d, long missing, long ts, long packet) => Gaps.Add((c.Number, d, missing));
+        public void OnGap(TcpConnection c, FlowDirection d, long missing, GapReason reason, long ts, long packet)
+        {
+            Gaps.Add((c.Number, d, missing));
+            GapReasons.Add(reason);
+        }
         public void OnDirectionClosed(TcpConnection c, FlowDirection d, string reason, long ts, long packet) => Closed.Add((c.Number, d, reason));
 
         public string Text(int conn, FlowDirection d) => Data.TryGetValue((conn, d), out var ms) ? Encoding.ASCII.GetString(ms.ToArray()) : "";
@@ -112,6 +117,7 @@ public sealed class TcpReassemblerTests
         r.Process(Seg(Client, Server, 111, "bbbb"));  // 6 bytes at 105..110 never arrive
         r.Finish();
         Assert.Equal([(1, FlowDirection.ClientToServer, 6L)], rec.Gaps);
+        Assert.Equal([GapReason.NotCaptured], rec.GapReasons);
         Assert.Equal("aaaabbbb", rec.Text(1, FlowDirection.ClientToServer));
         Assert.Contains((1, FlowDirection.ClientToServer, "end of capture"), rec.Closed);
     }
@@ -184,6 +190,7 @@ public sealed class TcpReassemblerTests
         r.Process(Seg(Client, Server, 101, "a"));
         r.Process(Seg(Client, Server, 110, "0123456789XY"));  // 12 held bytes > 10: the hole is abandoned
         Assert.Equal([(1, FlowDirection.ClientToServer, 8L)], rec.Gaps);
+        Assert.Equal([GapReason.BufferLimit], rec.GapReasons);
         Assert.Equal("a0123456789XY", rec.Text(1, FlowDirection.ClientToServer));
     }
 }
