@@ -28,6 +28,7 @@ public static class DiagnosticCodes
 
     // Body decoding
     public const string UnknownProtoId = "opendump.unknown_proto_id";
+    public const string NoSchema = "opendump.no_schema";
     public const string DecodeFailed = "opendump.decode_failed";
     public const string MissingRequired = "opendump.missing_required";
 

@@ -263,7 +263,7 @@ public sealed class OpenDSession : IDisposable
             {
                 diagnostics.Add(proto is null
                     ? Diagnostic.Warning(DiagnosticCodes.UnknownProtoId, $"protoID {header.ProtoId} is not in the protocol table; body shown without a schema")
-                    : Diagnostic.Warning(DiagnosticCodes.UnknownProtoId, $"{proto.Name} ({header.ProtoId}) has no {(direction == FlowDirection.ClientToServer ? "Request" : "Response")} schema in the pinned package; body shown without a schema"));
+                    : Diagnostic.Warning(DiagnosticCodes.NoSchema, $"{proto.Name} ({header.ProtoId}) has no {(direction == FlowDirection.ClientToServer ? "Request" : "Response")} schema in the pinned package; body shown without a schema"));
             }
             else
             {
@@ -276,7 +276,8 @@ public sealed class OpenDSession : IDisposable
             if (message is null && header.ProtoFmt == FrameHeader.FormatProtobuf && RawProtobuf.TryParse(plain, out var raw)) rawFields = raw;
         }
 
-        if (header.ProtoId == InitConnectId && message is not null) LearnFromHandshake(direction, message, encryption == EncryptionKind.Rsa, position);
+        // Keys are taken only from a handshake the SHA-1 vouches for; a wrong key can yield a parseable mess.
+        if (header.ProtoId == InitConnectId && message is not null && sha1Ok == true) LearnFromHandshake(direction, message, encryption == EncryptionKind.Rsa, position);
 
         var number = _context.NextFrameNumber();
         var kind = FrameKind.Request;

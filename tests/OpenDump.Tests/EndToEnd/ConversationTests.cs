@@ -309,4 +309,34 @@ public sealed class ConversationTests
         Assert.Equal(plaintext, frame.Message!.ToByteArray());
         Assert.Empty(frame.Diagnostics);
     }
+
+    [Fact]
+    public void A_known_protoid_without_a_schema_for_its_direction_is_shown_schema_less()
+    {
+        // 3005 is a push: there is no Qot_UpdateBasicQot.Request, so a client frame with it has no schema.
+        var body = new QotCommon.Security { Market = 1, Code = "00700" }.ToByteArray();
+        var conversation = Session(0, null, SdkKeyPair).ClientBody(3005, 900, body).Build();
+        var sink = Analyze.Capture(conversation.Segment(), SdkKey);
+
+        var frame = sink.Frames[^1];
+        Assert.Equal(("Qot_UpdateBasicQot", (bool?)true), (frame.ProtoName, frame.Sha1Ok));
+        Assert.Null(frame.Message);
+        Assert.Equal(DiagnosticCodes.NoSchema, Assert.Single(frame.Diagnostics).Code);
+        Assert.Equal(["1:1", "2:00700"], frame.RawFields!.Select(r => $"{r.Number}:{r.Value}"));
+    }
+
+    [Fact]
+    public void A_body_that_does_not_match_its_schema_keeps_its_bytes_and_the_reason()
+    {
+        byte[] notProtobuf = [0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f];
+        var conversation = Session(0, null, SdkKeyPair).ClientBody(3004, 901, notProtobuf).Build();
+        var sink = Analyze.Capture(conversation.Segment(), SdkKey);
+
+        var frame = sink.Frames[^1];
+        Assert.Null(frame.Message);
+        Assert.Equal(notProtobuf, frame.RawBody);
+        var d = Assert.Single(frame.Diagnostics);
+        Assert.Equal((DiagnosticCodes.DecodeFailed, Severity.Error), (d.Code, d.Severity));
+        Assert.Contains("Qot_GetBasicQot.Request", d.Message);
+    }
 }
