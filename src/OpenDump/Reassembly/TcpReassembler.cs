@@ -34,7 +34,8 @@ public sealed class TcpReassembler
 
         if (_connections.TryGetValue(key, out var state) && isOpeningSyn && state.IsNewSyn(segment))
         {
-            // A new SYN after the old connection ended (or with a new ISN) is a new connection on the same 4-tuple.
+            // A SYN with another ISN than the one seen is a new connection on the same 4-tuple (a port
+            // reused after FIN/RST, or a connection whose start was not captured); the same ISN is a retransmission.
             Close(state, "superseded by a new connection on the same addresses");
             _connections.Remove(key);
             state = null;
@@ -50,6 +51,7 @@ public sealed class TcpReassembler
         if (state.Ignored) return;
         var direction = state.DirectionOf(segment.Source);
         var stream = state.Stream(direction);
+        if (stream.Closed) return; // retransmissions after FIN/RST carry nothing new
 
         if (segment.Has(TcpFlags.Syn))
         {
@@ -203,10 +205,6 @@ public sealed class TcpReassembler
         public DeliverAction Deliverer(FlowDirection d) => d == FlowDirection.ClientToServer ? _deliverC2S : _deliverS2C;
         public GapAction GapReporter(FlowDirection d) => d == FlowDirection.ClientToServer ? _gapC2S : _gapS2C;
 
-        public bool IsNewSyn(in TcpSegment syn)
-        {
-            if (_c2s.Closed || _s2c.Closed || _c2s.FinReached || _s2c.FinReached) return true;
-            return ClientIsn is { } isn && isn != syn.Sequence;
-        }
+        public bool IsNewSyn(in TcpSegment syn) => ClientIsn != syn.Sequence;
     }
 }

@@ -193,4 +193,38 @@ public sealed class TcpReassemblerTests
         Assert.Equal([GapReason.BufferLimit], rec.GapReasons);
         Assert.Equal("a0123456789XY", rec.Text(1, FlowDirection.ClientToServer));
     }
+
+    [Fact]
+    public void A_retransmitted_syn_is_not_a_new_connection()
+    {
+        var (r, rec) = New();
+        Handshake(r, 100, 900);
+        r.Process(Seg(Client, Server, 100, "", TcpFlags.Syn));
+        r.Process(Seg(Client, Server, 101, "data"));
+        Assert.Single(rec.Opened);
+        Assert.Equal("data", rec.Text(1, FlowDirection.ClientToServer));
+    }
+
+    [Fact]
+    public void A_syn_on_a_connection_whose_start_was_not_captured_begins_a_new_one()
+    {
+        var (r, rec) = New();
+        r.Process(Seg(Client, Server, 5000, "FTold"));
+        Handshake(r, 100, 900);
+        r.Process(Seg(Client, Server, 101, "FTnew"));
+        Assert.Equal([1, 2], rec.Opened.Select(c => c.Number));
+        Assert.Equal("FTnew", rec.Text(2, FlowDirection.ClientToServer));
+    }
+
+    [Fact]
+    public void Rst_closes_both_directions_and_later_segments_are_ignored()
+    {
+        var (r, rec) = New();
+        Handshake(r, 100, 900);
+        r.Process(Seg(Client, Server, 101, "abc"));
+        r.Process(Seg(Server, Client, 901, "", TcpFlags.Rst));
+        r.Process(Seg(Client, Server, 104, "late"));
+        Assert.Equal("abc", rec.Text(1, FlowDirection.ClientToServer));
+        Assert.Equal(2, rec.Closed.Count(c => c.Reason == "RST"));
+    }
 }
