@@ -74,4 +74,12 @@ public sealed class BodyDecoderTests
         Assert.False(RawProtobuf.TryParse([0x0a, 0x10, 0x01], out _));   // length past the end
         Assert.False(RawProtobuf.TryParse([0x07], out _));               // wire type 7
     }
+
+    [Fact]
+    public void Missing_required_fields_in_json_bodies_are_named_too()
+    {
+        var decoded = BodyDecoder.Decode(ProtoRegistry.Default.Find(1001)!.Request!, 1, """{"c2s":{"clientID":"only-id"}}"""u8.ToArray());
+        Assert.Null(decoded.Error);
+        Assert.Equal(["c2s.clientVer"], decoded.MissingRequired);
+    }
 }
