@@ -15,6 +15,15 @@ public interface IFrameHandler
     void OnTruncatedFrame(FrameHeader? header, int bytesSeen, string reason, in StreamPosition position);
 }
 
+/// <summary>
+/// Where every byte of one direction went. The parts add up to <see cref="StreamBytes"/>, the
+/// extent of the stream including the bytes the capture never had.
+/// </summary>
+public readonly record struct StreamAccounting(long StreamBytes, long FrameBytes, long GapBytes, long GarbageBytes, long LostFrameBytes, long PendingBytes)
+{
+    public bool AddsUp => FrameBytes + GapBytes + GarbageBytes + LostFrameBytes + PendingBytes == StreamBytes;
+}
+
 /// <summary>Where in the capture and in the byte stream something was found.</summary>
 public readonly record struct StreamPosition(long TimestampMicros, long PacketNumber, long StreamOffset);
 
@@ -47,7 +56,11 @@ public sealed class FrameAssembler : IDisposable
         _maxBodyLen = maxBodyLen;
     }
 
-    public long BytesConsumed => _streamOffset - _buffered;
+    public StreamAccounting Accounting => new(_streamOffset, _frameBytes, _gapBytes, GarbageBytes, _lostFrameBytes, _buffered);
+
+    private long _frameBytes;
+    private long _gapBytes;
+    private long _lostFrameBytes;
 
     public void Append(ReadOnlySpan<byte> data, long timestampMicros, long packetNumber)
     {
@@ -80,6 +93,7 @@ public sealed class FrameAssembler : IDisposable
             ReportTruncated($"{missingBytes} bytes lost in the capture", timestampMicros, packetNumber);
         }
         _streamOffset += missingBytes;
+        _gapBytes += missingBytes;
         _bufferStreamOffset = _streamOffset;
         _resyncing = true;
     }
@@ -108,6 +122,7 @@ public sealed class FrameAssembler : IDisposable
                 FlushGarbage();
                 _resyncing = false;
                 _handler.OnFrame(header, rest.Slice(FrameHeader.Size, (int)header.BodyLen), new StreamPosition(ts, packet, baseOffset + pos));
+                _frameBytes += length;
                 pos += length;
                 continue;
             }
@@ -160,6 +175,7 @@ public sealed class FrameAssembler : IDisposable
             ? FrameHeader.Read(_buffer)
             : null;
         _handler.OnTruncatedFrame(header, _buffered, reason, new StreamPosition(ts, packet, _bufferStreamOffset));
+        _lostFrameBytes += _buffered;
         _bufferStreamOffset += _buffered;
         _buffered = 0;
     }

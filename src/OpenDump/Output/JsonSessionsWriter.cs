@@ -57,10 +57,10 @@ public sealed class JsonSessionsWriter : IAnalysisSink
             w.WritePropertyName("lastTs");
             FrameJson.WriteTimestamp(w, c.LastTimestampMicros);
             w.WriteNumber("frameCount", c.Frames);
-            w.WriteNumber("frameBytesC2S", c.FrameBytesC2S);
-            w.WriteNumber("frameBytesS2C", c.FrameBytesS2C);
-            w.WriteNumber("gapBytes", c.GapBytes);
-            w.WriteNumber("garbageBytes", c.GarbageBytes);
+            w.WriteStartObject("bytes");
+            WriteAccounting(w, "c2s", c.ClientToServer);
+            WriteAccounting(w, "s2c", c.ServerToClient);
+            w.WriteEndObject();
             w.WritePropertyName("diagnostics");
             FrameJson.WriteDiagnostics(w, c.Diagnostics);
             w.WritePropertyName("frames");
@@ -74,6 +74,17 @@ public sealed class JsonSessionsWriter : IAnalysisSink
         w.Flush();
         _out.WriteByte((byte)'\n');
         _out.Flush();
+    }
+
+    private static void WriteAccounting(Utf8JsonWriter w, string name, Framing.StreamAccounting a)
+    {
+        w.WriteStartObject(name);
+        w.WriteNumber("stream", a.StreamBytes);
+        w.WriteNumber("frames", a.FrameBytes);
+        w.WriteNumber("gaps", a.GapBytes);
+        w.WriteNumber("garbage", a.GarbageBytes);
+        w.WriteNumber("lostFrames", a.LostFrameBytes);
+        w.WriteEndObject();
     }
 
     private byte[] FramesArray(int connection)

@@ -84,8 +84,9 @@ public sealed class TimelineWriter(TextWriter output, bool verbose = false) : IA
             var ver = c.ClientVer is null ? "" : $" clientVer={c.ClientVer}";
             var lang = c.ProgrammingLanguage is null ? "" : $" {c.ProgrammingLanguage}";
             var keys = c.KeysKnown ? "" : " KEYS UNKNOWN";
-            var problems = c.GapBytes > 0 || c.GarbageBytes > 0 ? $" gaps={c.GapBytes}B unparsed={c.GarbageBytes}B" : "";
-            output.WriteLine($"  #{c.Connection.Number} {c.Connection.Client} → {c.Connection.Server} connID={c.ConnId ?? "?"}{who}{ver}{lang} encryption={c.Encryption.Name()}{keys} frames={c.Frames}{problems} {FormatDuration(c.LastTimestampMicros - c.FirstTimestampMicros)}");
+            var problems = c.GapBytes > 0 || c.UnparsedBytes > 0 ? $" MISSING={c.GapBytes}B UNPARSED={c.UnparsedBytes}B" : "";
+            var bytes = $" bytes c2s={c.ClientToServer.StreamBytes} s2c={c.ServerToClient.StreamBytes}";
+            output.WriteLine($"  #{c.Connection.Number} {c.Connection.Client} → {c.Connection.Server} connID={c.ConnId ?? "?"}{who}{ver}{lang} encryption={c.Encryption.Name()}{keys} frames={c.Frames}{bytes}{problems} {FormatDuration(c.LastTimestampMicros - c.FirstTimestampMicros)}");
         }
         output.Flush();
     }

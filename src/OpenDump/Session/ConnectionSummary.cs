@@ -1,5 +1,6 @@
 using OpenDump.Crypto;
 using OpenDump.Diagnostics;
+using OpenDump.Framing;
 using OpenDump.Reassembly;
 
 namespace OpenDump.Session;
@@ -23,9 +24,9 @@ public sealed record ConnectionSummary
     public long FirstTimestampMicros { get; init; }
     public long LastTimestampMicros { get; init; }
     public long Frames { get; init; }
-    public long FrameBytesC2S { get; init; }
-    public long FrameBytesS2C { get; init; }
-    public long GapBytes { get; init; }
-    public long GarbageBytes { get; init; }
+    public StreamAccounting ClientToServer { get; init; }
+    public StreamAccounting ServerToClient { get; init; }
+    public long GapBytes => ClientToServer.GapBytes + ServerToClient.GapBytes;
+    public long UnparsedBytes => ClientToServer.GarbageBytes + ServerToClient.GarbageBytes + ClientToServer.LostFrameBytes + ServerToClient.LostFrameBytes;
     public IReadOnlyList<Diagnostic> Diagnostics { get; init; } = [];
 }

@@ -32,9 +32,6 @@ public sealed class OpenDSession : IDisposable
     private ConnectionSummary _summary;
     private long _lastTimestamp;
     private long _frames;
-    private long _frameBytesC2S;
-    private long _frameBytesS2C;
-    private long _gapBytes;
 
     private enum EncryptionState
     {
@@ -66,7 +63,6 @@ public sealed class OpenDSession : IDisposable
 
     public void Gap(FlowDirection direction, long missingBytes, GapReason reason, long timestampMicros, long packetNumber)
     {
-        _gapBytes += missingBytes;
         Report(reason == GapReason.BufferLimit
             ? Diagnostic.Warning(DiagnosticCodes.TcpBufferLimit,
                 $"{direction.Name()}: out-of-order bytes passed the per-connection bound while {missingBytes} earlier bytes were missing; those bytes are given up (raise the bound if they arrive late)")
@@ -84,10 +80,8 @@ public sealed class OpenDSession : IDisposable
     {
         LastTimestampMicros = _lastTimestamp,
         Frames = _frames,
-        FrameBytesC2S = _frameBytesC2S,
-        FrameBytesS2C = _frameBytesS2C,
-        GapBytes = _gapBytes,
-        GarbageBytes = _c2s.GarbageBytes + _s2c.GarbageBytes,
+        ClientToServer = _c2s.Accounting,
+        ServerToClient = _s2c.Accounting,
         KeysKnown = _state != EncryptionState.KeysUnknown,
         Diagnostics = _diagnostics.ToArray(),
     };
@@ -108,8 +102,6 @@ public sealed class OpenDSession : IDisposable
     private void OnFrame(FlowDirection direction, in FrameHeader header, ReadOnlySpan<byte> body, in StreamPosition position)
     {
         _frames++;
-        if (direction == FlowDirection.ClientToServer) _frameBytesC2S += FrameHeader.Size + body.Length;
-        else _frameBytesS2C += FrameHeader.Size + body.Length;
 
         var diagnostics = new List<Diagnostic>(0);
         var proto = _context.Registry.Find(header.ProtoId);

@@ -26,6 +26,13 @@ public sealed class SdkCaptureTests
         Assert.Equal(frameCount, expected.Count);
         Assert.Equal(expected.Count, sink.Frames.Count);
         Assert.Empty(sink.AllCodes);
+        // Every byte of every direction is a frame byte: no gaps, no garbage, nothing pending.
+        Assert.All(sink.Connections.SelectMany(c => new[] { c.ClientToServer, c.ServerToClient }), a =>
+        {
+            Assert.True(a.StreamBytes > 0);
+            Assert.Equal(a.StreamBytes, a.FrameBytes);
+        });
+        Assert.Equal(expected.Sum(e => 44 + e["bodyLen"]!.GetValue<long>()), sink.Connections.Sum(c => c.ClientToServer.FrameBytes + c.ServerToClient.FrameBytes));
 
         for (var i = 0; i < expected.Count; i++)
         {

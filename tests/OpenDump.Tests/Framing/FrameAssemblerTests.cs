@@ -152,5 +152,10 @@ public sealed class FrameAssemblerTests
         Assert.Equal([2u], rec.Frames.Select(f => f.SerialNo));
         Assert.Single(rec.Truncated);
         Assert.Equal(first.Length, rec.Frames[0].Offset);
+
+        // 100 bytes of the lost frame, 150 never captured, its last 94 skipped, then a whole frame.
+        var a = asm.Accounting;
+        Assert.Equal((first.Length + second.Length, (long)second.Length, 150L, 94L, 100L, 0L), (a.StreamBytes, a.FrameBytes, a.GapBytes, a.GarbageBytes, a.LostFrameBytes, a.PendingBytes));
+        Assert.True(a.AddsUp);
     }
 }
