@@ -15,6 +15,7 @@ public static class DiagnosticCodes
     // Framing
     public const string BadHeader = "opendump.bad_header";
     public const string Resync = "opendump.resync";
+    public const string NotOpenD = "opendump.not_opend";
     public const string BodyTooLarge = "opendump.body_too_large";
     public const string TruncatedFrame = "opendump.truncated_frame";
 

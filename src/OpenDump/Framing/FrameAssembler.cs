@@ -5,11 +5,19 @@ namespace OpenDump.Framing;
 /// <summary>What the assembler hands on for one direction of one connection.</summary>
 public interface IFrameHandler
 {
-    /// <summary>A whole frame. <paramref name="body"/> is valid only during the call.</summary>
-    void OnFrame(in FrameHeader header, ReadOnlySpan<byte> body, in StreamPosition position);
+    /// <summary>
+    /// A whole frame. <paramref name="body"/> is valid only during the call. Returning false rejects
+    /// it as a false sync (its SHA-1 disproves it): the assembler then looks for the next header
+    /// from the byte after this one's start.
+    /// </summary>
+    bool OnFrame(in FrameHeader header, ReadOnlySpan<byte> body, in StreamPosition position);
 
-    /// <summary>Bytes that are not OpenD frames, skipped while looking for the next header.</summary>
-    void OnGarbage(ReadOnlySpan<byte> bytes, HeaderProblem firstProblem, in StreamPosition position);
+    /// <summary>
+    /// A run of <paramref name="length"/> bytes that are not OpenD frames, skipped while looking for
+    /// the next header; <paramref name="sample"/> is its start. <paramref name="frameFollows"/> says
+    /// whether the run ended at a frame (rather than at a gap or the end of the stream).
+    /// </summary>
+    void OnGarbage(ReadOnlySpan<byte> sample, long length, HeaderProblem firstProblem, bool frameFollows, in StreamPosition position);
 
     /// <summary>A frame cut short by a gap or by the end of the stream; <paramref name="header"/> is null when fewer than 44 bytes were seen.</summary>
     void OnTruncatedFrame(FrameHeader? header, int bytesSeen, string reason, in StreamPosition position);
@@ -42,7 +50,7 @@ public sealed class FrameAssembler : IDisposable
     private bool _disposed;
 
     // Garbage is reported as one run, not byte by byte.
-    private int _garbageRun;
+    private long _garbageRun;
     private HeaderProblem _garbageProblem;
     private long _garbageOffset;
     private byte[] _garbageSample = new byte[GarbageSampleBytes];
@@ -76,22 +84,15 @@ public sealed class FrameAssembler : IDisposable
         data.CopyTo(_buffer.AsSpan(_buffered));
         _buffered += data.Length;
         _streamOffset += data.Length;
-        var consumed = Drain(_buffer.AsSpan(0, _buffered), timestampMicros, packetNumber, _bufferStreamOffset);
-        var rest = _buffered - consumed;
-        if (consumed > 0 && rest > 0) Buffer.BlockCopy(_buffer, consumed, _buffer, 0, rest);
-        _buffered = rest;
-        _bufferStreamOffset += consumed;
+        Discard(Drain(_buffer.AsSpan(0, _buffered), timestampMicros, packetNumber, _bufferStreamOffset));
         ShrinkIfIdle();
     }
 
     /// <summary>Bytes were lost before the next data: whatever frame was in progress cannot be completed.</summary>
     public void Gap(long missingBytes, long timestampMicros, long packetNumber)
     {
+        ReleaseHeld($"{missingBytes} bytes lost in the capture", timestampMicros, packetNumber);
         FlushGarbage();
-        if (_buffered > 0)
-        {
-            ReportTruncated($"{missingBytes} bytes lost in the capture", timestampMicros, packetNumber);
-        }
         _streamOffset += missingBytes;
         _gapBytes += missingBytes;
         _bufferStreamOffset = _streamOffset;
@@ -101,9 +102,26 @@ public sealed class FrameAssembler : IDisposable
     /// <summary>The stream ended (FIN, RST or end of capture).</summary>
     public void Complete(long timestampMicros, long packetNumber, string reason)
     {
+        ReleaseHeld(reason, timestampMicros, packetNumber);
         FlushGarbage();
-        if (_buffered > 0) ReportTruncated(reason, timestampMicros, packetNumber);
         ShrinkIfIdle();
+    }
+
+    /// <summary>
+    /// The bytes held for an incomplete frame will get no continuation. If another header follows
+    /// inside them, the first one was a corrupted or false header that swallowed real frames: those
+    /// are recovered; only the bytes before the next header are reported lost.
+    /// </summary>
+    private void ReleaseHeld(string reason, long ts, long packet)
+    {
+        while (_buffered > 0)
+        {
+            var next = _buffered > 1 ? FrameScanner.FindNextHeader(_buffer.AsSpan(0, _buffered), _maxBodyLen) : -1;
+            FlushGarbage();
+            ReportTruncated(next < 0 ? _buffered : next, reason, ts, packet);
+            if (next < 0) return;
+            Discard(Drain(_buffer.AsSpan(0, _buffered), ts, packet, _bufferStreamOffset));
+        }
     }
 
     // After a gap the next bytes are usually the middle of a frame; until a header is found again
@@ -119,18 +137,27 @@ public sealed class FrameAssembler : IDisposable
             var status = FrameScanner.Scan(rest, _maxBodyLen, out var header, out var length, out var problem);
             if (status == ScanStatus.Frame)
             {
-                FlushGarbage();
-                _resyncing = false;
-                _handler.OnFrame(header, rest.Slice(FrameHeader.Size, (int)header.BodyLen), new StreamPosition(ts, packet, baseOffset + pos));
-                _frameBytes += length;
-                pos += length;
-                continue;
+                var position = new StreamPosition(ts, packet, baseOffset + pos);
+                // Reported before the frame so the outputs keep stream order; should the frame be
+                // rejected, what follows is reported as a run of its own.
+                FlushGarbage(frameFollows: true);
+                if (_handler.OnFrame(header, rest.Slice(FrameHeader.Size, (int)header.BodyLen), position))
+                {
+                    _resyncing = false;
+                    _frameBytes += length;
+                    pos += length;
+                    continue;
+                }
+                problem = HeaderProblem.Sha1Rejected;
             }
-            if (status == ScanStatus.NeedMore) break;
+            else if (status == ScanStatus.NeedMore)
+            {
+                break;
+            }
 
             var next = FrameScanner.FindNextHeader(rest, _maxBodyLen);
             var skip = next < 0 ? rest.Length : next;
-            NoteGarbage(rest[..skip], _resyncing ? HeaderProblem.None : problem, new StreamPosition(ts, packet, baseOffset + pos));
+            NoteGarbage(rest[..skip], _resyncing && problem != HeaderProblem.Sha1Rejected ? HeaderProblem.None : problem, new StreamPosition(ts, packet, baseOffset + pos));
             pos += skip;
         }
         return pos;
@@ -155,11 +182,11 @@ public sealed class FrameAssembler : IDisposable
         _garbageRun += bytes.Length;
     }
 
-    private void FlushGarbage()
+    private void FlushGarbage(bool frameFollows = false)
     {
         if (_garbageRun == 0) return;
         var position = _garbagePosition with { StreamOffset = _garbageOffset };
-        _handler.OnGarbage(_garbageSample.AsSpan(0, _garbageSampleLength), _garbageProblem, position);
+        _handler.OnGarbage(_garbageSample.AsSpan(0, _garbageSampleLength), _garbageRun, _garbageProblem, frameFollows, position);
         _garbageSkipped += _garbageRun;
         _garbageRun = 0;
     }
@@ -169,15 +196,22 @@ public sealed class FrameAssembler : IDisposable
     /// <summary>Bytes of this direction that were not part of any frame.</summary>
     public long GarbageBytes => _garbageSkipped + _garbageRun;
 
-    private void ReportTruncated(string reason, long ts, long packet)
+    private void ReportTruncated(int count, string reason, long ts, long packet)
     {
-        FrameHeader? header = _buffered >= FrameHeader.Size && FrameHeader.Validate(_buffer, _maxBodyLen) == HeaderProblem.None
+        FrameHeader? header = count >= FrameHeader.Size && FrameHeader.Validate(_buffer.AsSpan(0, count), _maxBodyLen) == HeaderProblem.None
             ? FrameHeader.Read(_buffer)
             : null;
-        _handler.OnTruncatedFrame(header, _buffered, reason, new StreamPosition(ts, packet, _bufferStreamOffset));
-        _lostFrameBytes += _buffered;
-        _bufferStreamOffset += _buffered;
-        _buffered = 0;
+        _handler.OnTruncatedFrame(header, count, reason, new StreamPosition(ts, packet, _bufferStreamOffset));
+        _lostFrameBytes += count;
+        Discard(count);
+    }
+
+    private void Discard(int count)
+    {
+        var rest = _buffered - count;
+        if (count > 0 && rest > 0) Buffer.BlockCopy(_buffer, count, _buffer, 0, rest);
+        _buffered = rest;
+        _bufferStreamOffset += count;
     }
 
     private void Keep(ReadOnlySpan<byte> rest, long restOffset)

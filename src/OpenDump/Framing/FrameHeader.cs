@@ -111,6 +111,16 @@ public readonly struct FrameHeader
 
     public const uint MaxPlausibleProtoId = 99_999;
 
+    /// <summary>
+    /// Stricter than <see cref="Validate"/>, for picking a header out of the middle of a stream:
+    /// protoVer is 0 and the reserved bytes are zero in every OpenD version so far, which random
+    /// bytes that happen to start with "FT" almost never are.
+    /// </summary>
+    public static bool IsPlausibleResyncPoint(ReadOnlySpan<byte> header, uint maxBodyLen) =>
+        Validate(header, maxBodyLen) == HeaderProblem.None
+        && header[ProtoVerOffset] == 0
+        && !header.Slice(ReservedOffset, 8).ContainsAnyExcept((byte)0);
+
     public void WriteTo(Span<byte> destination)
     {
         destination[MagicOffset] = Magic0;
@@ -132,4 +142,6 @@ public enum HeaderProblem
     BadFormat,
     BadProtoId,
     BodyTooLarge,
+    /// <summary>The header looked valid but the body did not match its SHA-1 on a connection whose keys are proven: a false sync.</summary>
+    Sha1Rejected,
 }

@@ -41,9 +41,9 @@ public static class FrameScanner
     }
 
     /// <summary>
-    /// Finds the next offset (after the first byte) where a valid header could start. Returns the
-    /// offset of a candidate whose visible part validates, or -1 if none; a candidate too close to
-    /// the end to be judged whole counts as found so the caller can wait for more bytes.
+    /// Finds the next offset (after the first byte) where a header plausibly starts (see
+    /// <see cref="FrameHeader.IsPlausibleResyncPoint"/>). Returns -1 if none; a candidate too close
+    /// to the end to be judged whole counts as found so the caller can wait for more bytes.
     /// </summary>
     public static int FindNextHeader(ReadOnlySpan<byte> buffer, uint maxBodyLen, int from = 1)
     {
@@ -58,7 +58,7 @@ public static class FrameScanner
                 if (rest.Length == 1 || rest[1] == FrameHeader.Magic1) return i;
                 continue;
             }
-            if (FrameHeader.Validate(rest, maxBodyLen) == HeaderProblem.None) return i;
+            if (FrameHeader.IsPlausibleResyncPoint(rest, maxBodyLen)) return i;
         }
         return -1;
     }

@@ -99,23 +99,31 @@ public sealed class OpenDSession : IDisposable
         if (_saidOnce.Add(key)) Report(diagnostic, timestampMicros);
     }
 
-    private void OnFrame(FlowDirection direction, in FrameHeader header, ReadOnlySpan<byte> body, in StreamPosition position)
+    private bool OnFrame(FlowDirection direction, in FrameHeader header, ReadOnlySpan<byte> body, in StreamPosition position)
     {
-        _frames++;
-
         var diagnostics = new List<Diagnostic>(0);
         var proto = _context.Registry.Find(header.ProtoId);
         var rented = ArrayPool<byte>.Shared.Rent(Math.Max(body.Length, 16));
         try
         {
+            var proven = _bodiesProven;
             var plain = Decrypt(header, body, rented, diagnostics, position, out var encryption, out var decrypted, out var sha1Ok);
+            // Once this connection's bodies have matched their SHA-1, a header whose body does not is
+            // far likelier a false sync (after a gap, or a corrupted bodyLen) than a corrupted body:
+            // the framer is told to look again from the next byte, and these bytes become garbage.
+            if (proven && sha1Ok != true && _state is EncryptionState.Plain or EncryptionState.Aes) return false;
+            if (sha1Ok == true) _bodiesProven = true;
+            _frames++;
             BuildFrame(direction, header, body, plain, proto, encryption, decrypted, sha1Ok, diagnostics, position);
+            return true;
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(rented);
         }
     }
+
+    private bool _bodiesProven;
 
     /// <summary>
     /// Produces the plaintext body, or an empty span with the reason in <paramref name="diagnostics"/>.
@@ -415,18 +423,50 @@ public sealed class OpenDSession : IDisposable
     private static Diagnostic Sha1Mismatch(in FrameHeader header, ReadOnlySpan<byte> plaintext) =>
         Diagnostic.Error(DiagnosticCodes.Sha1Mismatch, $"body SHA-1 {Sha1Hex(plaintext)} does not match the header's {header.Sha1Hex}");
 
-    private void OnGarbage(FlowDirection direction, ReadOnlySpan<byte> sample, HeaderProblem problem, in StreamPosition position)
+    // A lossy capture can produce a resync per gap; past this many the rest is only counted.
+    private const int GarbageReportsPerConnection = 20;
+    private int _garbageReports;
+
+    private void OnGarbage(FlowDirection direction, ReadOnlySpan<byte> sample, long length, HeaderProblem problem, bool frameFollows, in StreamPosition position)
     {
+        var first = Convert.ToHexStringLower(sample[..Math.Min(sample.Length, 64)]);
+        if (_frames == 0 && frameFollows && position.StreamOffset == 0)
+        {
+            Report(Diagnostic.Info(DiagnosticCodes.Resync,
+                $"{direction.Name()}: the first {length} bytes are the end of a frame whose start is not in the capture; decoding starts at the first header"), position.TimestampMicros);
+            return;
+        }
+        if (_frames == 0 && !frameFollows)
+        {
+            // Nothing on this connection has been OpenD so far: say so once, not once per run or direction.
+            ReportOnce(DiagnosticCodes.NotOpenD, Diagnostic.Warning(DiagnosticCodes.NotOpenD,
+                $"connection {_connection}: {direction.Name()} does not carry OpenD frames (first bytes: {first}); its bytes are counted as garbage"), position.TimestampMicros);
+            return;
+        }
+        if (++_garbageReports > GarbageReportsPerConnection)
+        {
+            if (_garbageReports == GarbageReportsPerConnection + 1)
+                Report(Diagnostic.Info(DiagnosticCodes.Resync, $"more than {GarbageReportsPerConnection} runs of bytes that are not frames on this connection; further ones are only counted in the byte accounting"), position.TimestampMicros);
+            return;
+        }
+
         var why = problem switch
         {
             HeaderProblem.BadMagic => "no 'FT' magic",
             HeaderProblem.BadFormat => "protoFmtType is neither 0 (protobuf) nor 1 (JSON)",
             HeaderProblem.BadProtoId => "implausible protoID",
             HeaderProblem.BodyTooLarge => $"bodyLen over the {_context.MaxBodyLen}-byte limit (lost sync)",
+            HeaderProblem.Sha1Rejected => "a header whose body does not match its SHA-1 although this connection's keys are proven: a corrupted frame or a false sync",
             _ => "skipped while resynchronising after a gap",
         };
-        var code = problem == HeaderProblem.BodyTooLarge ? DiagnosticCodes.BodyTooLarge : problem == HeaderProblem.None ? DiagnosticCodes.Resync : DiagnosticCodes.BadHeader;
-        Report(Diagnostic.Warning(code, $"{direction.Name()} at stream offset {position.StreamOffset}: bytes that are not an OpenD frame ({why}); first bytes: {Convert.ToHexStringLower(sample[..Math.Min(sample.Length, 64)])}"), position.TimestampMicros);
+        var code = problem switch
+        {
+            HeaderProblem.BodyTooLarge => DiagnosticCodes.BodyTooLarge,
+            HeaderProblem.Sha1Rejected => DiagnosticCodes.Sha1Mismatch,
+            HeaderProblem.None => DiagnosticCodes.Resync,
+            _ => DiagnosticCodes.BadHeader,
+        };
+        Report(Diagnostic.Warning(code, $"{direction.Name()} at stream offset {position.StreamOffset}: {length} bytes that are not an OpenD frame ({why}); first bytes: {first}"), position.TimestampMicros);
     }
 
     private void OnTruncated(FlowDirection direction, FrameHeader? header, int bytesSeen, string reason, in StreamPosition position)
@@ -446,8 +486,8 @@ public sealed class OpenDSession : IDisposable
 
     private sealed class DirectionHandler(OpenDSession session, FlowDirection direction) : IFrameHandler
     {
-        public void OnFrame(in FrameHeader header, ReadOnlySpan<byte> body, in StreamPosition position) => session.OnFrame(direction, header, body, position);
-        public void OnGarbage(ReadOnlySpan<byte> bytes, HeaderProblem firstProblem, in StreamPosition position) => session.OnGarbage(direction, bytes, firstProblem, position);
+        public bool OnFrame(in FrameHeader header, ReadOnlySpan<byte> body, in StreamPosition position) => session.OnFrame(direction, header, body, position);
+        public void OnGarbage(ReadOnlySpan<byte> sample, long length, HeaderProblem firstProblem, bool frameFollows, in StreamPosition position) => session.OnGarbage(direction, sample, length, firstProblem, frameFollows, position);
         public void OnTruncatedFrame(FrameHeader? header, int bytesSeen, string reason, in StreamPosition position) => session.OnTruncated(direction, header, bytesSeen, reason, position);
     }
 }

@@ -21,10 +21,16 @@ public sealed class FrameAssemblerTests
         public List<(byte[] Sample, HeaderProblem Problem, long Offset)> Garbage { get; } = [];
         public List<(FrameHeader? Header, int Seen, string Reason)> Truncated { get; } = [];
 
-        public void OnFrame(in FrameHeader header, ReadOnlySpan<byte> body, in StreamPosition position) =>
+        public Func<FrameHeader, bool> Accept { get; set; } = _ => true;
+
+        public bool OnFrame(in FrameHeader header, ReadOnlySpan<byte> body, in StreamPosition position)
+        {
+            if (!Accept(header)) return false;
             Frames.Add((header.ProtoId, header.SerialNo, body.ToArray(), position.StreamOffset, position.PacketNumber));
-        public void OnGarbage(ReadOnlySpan<byte> bytes, HeaderProblem firstProblem, in StreamPosition position) =>
-            Garbage.Add((bytes.ToArray(), firstProblem, position.StreamOffset));
+            return true;
+        }
+        public void OnGarbage(ReadOnlySpan<byte> sample, long length, HeaderProblem firstProblem, bool frameFollows, in StreamPosition position) =>
+            Garbage.Add((sample.ToArray(), firstProblem, position.StreamOffset));
         public void OnTruncatedFrame(FrameHeader? header, int bytesSeen, string reason, in StreamPosition position) =>
             Truncated.Add((header, bytesSeen, reason));
     }
@@ -157,5 +163,56 @@ public sealed class FrameAssemblerTests
         var a = asm.Accounting;
         Assert.Equal((first.Length + second.Length, (long)second.Length, 150L, 94L, 100L, 0L), (a.StreamBytes, a.FrameBytes, a.GapBytes, a.GarbageBytes, a.LostFrameBytes, a.PendingBytes));
         Assert.True(a.AddsUp);
+    }
+
+    [Fact]
+    public void A_rejected_header_becomes_garbage_and_the_search_resumes_at_the_next_byte()
+    {
+        var stream = Frame(3011, 1, [1, 2]).Concat(Frame(3011, 2, [3])).Concat(Frame(3011, 3, [4])).ToArray();
+        var rec = new Recorder { Accept = h => h.SerialNo != 2 };
+        using var asm = new FrameAssembler(rec, 1 << 20);
+        asm.Append(stream, 1, 1);
+        asm.Complete(2, 2, "FIN");
+
+        Assert.Equal([1u, 3u], rec.Frames.Select(f => f.SerialNo));
+        var g = Assert.Single(rec.Garbage);
+        Assert.Equal(HeaderProblem.Sha1Rejected, g.Problem);
+        Assert.Equal(46, g.Offset);
+        Assert.True(asm.Accounting.AddsUp);
+        Assert.Equal(45, asm.Accounting.GarbageBytes);
+    }
+
+    [Fact]
+    public void Frames_swallowed_by_a_corrupted_body_length_are_recovered_when_the_stream_ends()
+    {
+        var corrupted = Frame(3011, 1, new byte[10]);
+        corrupted[FrameHeader.BodyLenOffset + 1] = 0x40; // claims 16394 bytes
+        var stream = corrupted.Concat(Frame(3011, 2, [7])).Concat(Frame(3011, 3, [8, 9])).ToArray();
+        var rec = new Recorder();
+        using var asm = new FrameAssembler(rec, 1 << 20);
+        asm.Append(stream, 1, 1);
+        Assert.Empty(rec.Frames); // still waiting for the claimed body
+        asm.Complete(2, 2, "end of capture");
+
+        Assert.Equal([2u, 3u], rec.Frames.Select(f => f.SerialNo));
+        var lost = Assert.Single(rec.Truncated);
+        Assert.Equal((1u, 54), (lost.Header!.Value.SerialNo, lost.Seen));
+        var a = asm.Accounting;
+        Assert.True(a.AddsUp);
+        Assert.Equal((54L, (long)stream.Length - 54, 0L), (a.LostFrameBytes, a.FrameBytes, a.PendingBytes));
+    }
+
+    [Fact]
+    public void Resync_skips_ft_bytes_whose_reserved_field_is_not_zero()
+    {
+        var decoy = Frame(3011, 99, [1]);
+        decoy[FrameHeader.ReservedOffset + 3] = 1;
+        var stream = new byte[] { 0xde, 0xad }.Concat(decoy).Concat(Frame(3011, 5, [2])).ToArray();
+        var rec = new Recorder();
+        using var asm = new FrameAssembler(rec, 1 << 20);
+        asm.Append(stream, 1, 1);
+        asm.Complete(2, 2, "FIN");
+        Assert.Equal([5u], rec.Frames.Select(f => f.SerialNo));
+        Assert.Equal(2 + decoy.Length, asm.Accounting.GarbageBytes);
     }
 }
