@@ -7,8 +7,9 @@ const string Usage = """
 
     commands:
       read <capture>    decode a pcap/pcapng file (or - for stdin): timeline, jsonl or json
+      keys <capture>    write the AES keys learned from handshakes as a key log (needs --rsa-key)
 
-    opendump read --help   for the options of read
+    opendump <command> --help   for the options of a command
     opendump --version
     """;
 
@@ -27,6 +28,7 @@ try
     return args[0] switch
     {
         "read" => ReadCommand.Run(args[1..], Console.OpenStandardOutput(), Console.Error),
+        "keys" => KeysCommand.Run(args[1..], Console.OpenStandardOutput(), Console.Error),
         _ => throw new UsageException($"unknown command '{args[0]}'"),
     };
 }

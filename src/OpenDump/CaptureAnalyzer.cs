@@ -34,7 +34,7 @@ public sealed class CaptureAnalyzer : IStreamHandler, IDisposable
         _sink = sink;
         _linkDecoder = linkDecoder ?? new PacketDotNetLinkDecoder();
         _reassembler = new TcpReassembler(this, options.Reassembly);
-        _context = new SessionContext(registry ?? ProtoRegistry.Default, options.RsaKey, options.MaxBodyLen, sink);
+        _context = new SessionContext(registry ?? ProtoRegistry.Default, options.RsaKey, options.SuppliedKeys, options.MaxBodyLen, sink);
     }
 
     /// <summary>Reads a whole capture; a damaged capture ends early with a diagnostic, keeping what was decoded.</summary>

@@ -26,6 +26,7 @@ public static class DiagnosticCodes
     public const string DecryptFailed = "opendump.decrypt_failed";
     public const string Sha1Mismatch = "opendump.sha1_mismatch";
     public const string KeysUnknown = "opendump.keys_unknown";
+    public const string KeyFromLog = "opendump.key_from_log";
 
     // Body decoding
     public const string UnknownProtoId = "opendump.unknown_proto_id";

@@ -20,6 +20,8 @@ public sealed record ConnectionSummary
     public string? LoginUserId { get; init; }
     public int? KeepAliveInterval { get; init; }
     public required EncryptionKind Encryption { get; init; }
+    /// <summary>The AES keys of this connection (from its handshake or a key log); only `opendump keys` writes them out.</summary>
+    public KeyLogEntry? Keys { get; init; }
     public required bool KeysKnown { get; init; }
     public long FirstTimestampMicros { get; init; }
     public long LastTimestampMicros { get; init; }

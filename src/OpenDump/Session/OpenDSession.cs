@@ -145,41 +145,15 @@ public sealed class OpenDSession : IDisposable
                 if (header.ProtoId != InitConnectId && _state == EncryptionState.Unknown) _state = EncryptionState.Plain;
                 return body;
             }
-            if (header.ProtoId != InitConnectId)
+            if (header.ProtoId == InitConnectId) return DecryptHandshake(header, body, diagnostics, position, out encryption, out decrypted, out sha1Ok);
+
+            // Mid-stream capture of an encrypted connection: the handshake with the AES key is gone,
+            // unless the user supplied keys; those are proven on this frame's SHA-1.
+            if (!TryAdoptSuppliedKey(header, body, scratch, position))
             {
-                // Mid-stream capture of an encrypted connection: the handshake with the AES key is gone.
                 _state = EncryptionState.KeysUnknown;
                 return KeysUnknown(header, body, diagnostics, position, out encryption);
             }
-
-            encryption = EncryptionKind.Rsa;
-            _handshakeEncrypted = true;
-            if (_context.RsaKey is null)
-            {
-                var d = Diagnostic.Error(DiagnosticCodes.NoKey,
-                    $"connection {_connection}: InitConnect is RSA-encrypted and no key was given; use --rsa-key with the key configured in OpenD and the SDK");
-                diagnostics.Add(d);
-                ReportOnce(DiagnosticCodes.NoKey, d, position.TimestampMicros);
-                return [];
-            }
-            if (!_context.RsaKey.TryDecrypt(body, out var plain, out var error))
-            {
-                var d = Diagnostic.Error(DiagnosticCodes.WrongKey,
-                    $"connection {_connection}: InitConnect does not decrypt with {_context.RsaKey.Source} ({_context.RsaKey.ModulusBits}-bit): {error}");
-                diagnostics.Add(d);
-                ReportOnce(DiagnosticCodes.WrongKey, d, position.TimestampMicros);
-                return [];
-            }
-            decrypted = true;
-            sha1Ok = Sha1Matches(header, plain);
-            if (sha1Ok == false)
-            {
-                var d = Diagnostic.Error(DiagnosticCodes.WrongKey,
-                    $"connection {_connection}: InitConnect decrypts with {_context.RsaKey.Source} but its SHA-1 {Sha1Hex(plain)} does not match the header's {header.Sha1Hex}: wrong key");
-                diagnostics.Add(d);
-                ReportOnce(DiagnosticCodes.WrongKey, d, position.TimestampMicros);
-            }
-            return plain;
         }
 
         switch (_state)
@@ -191,7 +165,49 @@ public sealed class OpenDSession : IDisposable
             case EncryptionState.KeysUnknown:
                 return KeysUnknown(header, body, diagnostics, position, out encryption);
         }
+        return DecryptAes(header, body, scratch, diagnostics, position, out encryption, out decrypted, out sha1Ok);
+    }
 
+    private ReadOnlySpan<byte> DecryptHandshake(in FrameHeader header, ReadOnlySpan<byte> body, List<Diagnostic> diagnostics,
+        in StreamPosition position, out EncryptionKind encryption, out bool decrypted, out bool? sha1Ok)
+    {
+        decrypted = false;
+        sha1Ok = null;
+        encryption = EncryptionKind.Rsa;
+        _handshakeEncrypted = true;
+        if (_context.RsaKey is null)
+        {
+            var d = Diagnostic.Error(DiagnosticCodes.NoKey,
+                $"connection {_connection}: InitConnect is RSA-encrypted and no key was given; use --rsa-key with the key configured in OpenD and the SDK");
+            diagnostics.Add(d);
+            ReportOnce(DiagnosticCodes.NoKey, d, position.TimestampMicros);
+            return [];
+        }
+        if (!_context.RsaKey.TryDecrypt(body, out var plain, out var error))
+        {
+            var d = Diagnostic.Error(DiagnosticCodes.WrongKey,
+                $"connection {_connection}: InitConnect does not decrypt with {_context.RsaKey.Source} ({_context.RsaKey.ModulusBits}-bit): {error}");
+            diagnostics.Add(d);
+            ReportOnce(DiagnosticCodes.WrongKey, d, position.TimestampMicros);
+            return [];
+        }
+        decrypted = true;
+        sha1Ok = Sha1Matches(header, plain);
+        if (sha1Ok == false)
+        {
+            var d = Diagnostic.Error(DiagnosticCodes.WrongKey,
+                $"connection {_connection}: InitConnect decrypts with {_context.RsaKey.Source} but its SHA-1 {Sha1Hex(plain)} does not match the header's {header.Sha1Hex}: wrong key");
+            diagnostics.Add(d);
+            ReportOnce(DiagnosticCodes.WrongKey, d, position.TimestampMicros);
+        }
+        return plain;
+    }
+
+    private ReadOnlySpan<byte> DecryptAes(in FrameHeader header, ReadOnlySpan<byte> body, byte[] scratch, List<Diagnostic> diagnostics,
+        in StreamPosition position, out EncryptionKind encryption, out bool decrypted, out bool? sha1Ok)
+    {
+        decrypted = false;
+        sha1Ok = null;
         encryption = _cipher!.Kind;
         if (!_cipher.TryDecrypt(body, scratch, out var written, out var why))
         {
@@ -233,6 +249,47 @@ public sealed class OpenDSession : IDisposable
         return plaintext;
     }
 
+    private bool TryAdoptSuppliedKey(in FrameHeader header, ReadOnlySpan<byte> body, byte[] scratch, in StreamPosition position)
+    {
+        var supplied = _context.SuppliedKeys;
+        if (supplied.Count == 0) return false;
+        // The entry for this address first; then every other one, since a connID-only entry (or a
+        // NATed address) can only be matched by trying it.
+        foreach (var entry in supplied.Where(e => e.Matches(_connection.Client, _connection.Server)).Concat(supplied.Where(e => !e.Matches(_connection.Client, _connection.Server))))
+        foreach (var kind in entry.Candidates())
+        {
+            BodyCipher cipher;
+            try
+            {
+                cipher = new BodyCipher(kind, entry.Key, kind == EncryptionKind.AesCbc ? entry.Iv : default);
+            }
+            catch (ArgumentException)
+            {
+                continue;
+            }
+            var proven = cipher.TryDecrypt(body, scratch, out var written, out _)
+                && (Sha1Matches(header, scratch.AsSpan(0, written)) || kind == EncryptionKind.AesEcb && MatchingEcbLength(header, scratch.AsSpan(0, body.Length)) is not null);
+            if (!proven)
+            {
+                cipher.Dispose();
+                continue;
+            }
+            _cipher = cipher;
+            _state = EncryptionState.Aes;
+            _summary = _summary with
+            {
+                ConnId = _summary.ConnId ?? entry.ConnId,
+                Encryption = kind,
+                Keys = entry with { Client = _connection.Client, Server = _connection.Server, Algorithm = kind, ConnId = _summary.ConnId ?? entry.ConnId },
+            };
+            var how = entry.Matches(_connection.Client, _connection.Server) ? "matched by address" : "found by trying the supplied keys";
+            Report(Diagnostic.Info(DiagnosticCodes.KeyFromLog,
+                $"connection {_connection}: no handshake in the capture; using the supplied {kind.Name()} key{(entry.ConnId is null ? "" : $" of connID {entry.ConnId}")} ({how}, proven by the SHA-1 of {header.ProtoId}/{header.SerialNo})"), position.TimestampMicros);
+            return true;
+        }
+        return false;
+    }
+
     private ReadOnlySpan<byte> KeysUnknown(in FrameHeader header, ReadOnlySpan<byte> body, List<Diagnostic> diagnostics, in StreamPosition position, out EncryptionKind encryption)
     {
         // Without the handshake the algorithm is read off the body: FTAES-ECB ends in its clear
@@ -242,7 +299,9 @@ public sealed class OpenDSession : IDisposable
             : EncryptionKind.AesCbc;
         var why = _handshakeEncrypted
             ? "the InitConnect handshake could not be decrypted"
-            : "the capture does not contain the InitConnect handshake";
+            : _context.SuppliedKeys.Count > 0
+                ? $"the capture does not contain the InitConnect handshake and none of the {_context.SuppliedKeys.Count} supplied key(s) decrypts it (no SHA-1 matched)"
+                : "the capture does not contain the InitConnect handshake (supply its keys with --keylog or --aes-key)";
         var d = Diagnostic.Warning(DiagnosticCodes.KeysUnknown, $"body is encrypted and the AES key is unknown: {why}");
         diagnostics.Add(d);
         ReportOnce(DiagnosticCodes.KeysUnknown, Diagnostic.Warning(DiagnosticCodes.KeysUnknown,
@@ -379,6 +438,7 @@ public sealed class OpenDSession : IDisposable
 
         var key = Encoding.ASCII.GetBytes(s2c.ConnAESKey);
         var iv = s2c.HasAesCBCiv ? Encoding.ASCII.GetBytes(s2c.AesCBCiv) : [];
+        _summary = _summary with { Keys = new KeyLogEntry(_summary.ConnId, _connection.Client, _connection.Server, kind, key, iv.Length > 0 ? iv : null) };
         try
         {
             _cipher?.Dispose();
@@ -493,8 +553,9 @@ public sealed class OpenDSession : IDisposable
 }
 
 /// <summary>What all sessions of one analysis share.</summary>
-public sealed class SessionContext(ProtoRegistry registry, RsaPrivateKey? rsaKey, uint maxBodyLen, IAnalysisSink sink)
+public sealed class SessionContext(ProtoRegistry registry, RsaPrivateKey? rsaKey, IReadOnlyList<KeyLogEntry> suppliedKeys, uint maxBodyLen, IAnalysisSink sink)
 {
+    public IReadOnlyList<KeyLogEntry> SuppliedKeys { get; } = suppliedKeys;
     private long _frameNumber;
     public ProtoRegistry Registry { get; } = registry;
     public RsaPrivateKey? RsaKey { get; } = rsaKey;

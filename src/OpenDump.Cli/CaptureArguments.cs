@@ -1,0 +1,114 @@
+using OpenDump.Capture;
+using OpenDump.Crypto;
+using OpenDump.Reassembly;
+
+namespace OpenDump.Cli;
+
+/// <summary>The options every command that reads a capture shares, and the library options they make.</summary>
+internal sealed class CaptureArguments
+{
+    public const string Help = """
+          --rsa-key <pem>       RSA private key configured in OpenD and the SDK (PKCS#1 or PKCS#8 PEM)
+          --keylog <file>       AES keys for connections whose handshake is not in the capture
+                                (written by `opendump keys`; format in the README)
+          --aes-key <key>       one connection's connAESKey (16 characters or 32 hex digits)
+          --aes-iv <iv>         and its aesCBCiv, for AES-CBC
+          --port <n>            OpenD server port (repeatable; default 11111). Connections whose first
+                                bytes are an OpenD header are followed on any port.
+          --max-body-len <n>    largest plausible bodyLen in bytes (default 67108864); larger = lost sync
+        """;
+
+    public string? Path { get; private set; }
+    private string? _keyPath, _keyLogPath, _aesKey, _aesIv;
+    private readonly HashSet<ushort> _ports = [];
+    private uint _maxBodyLen = 64 * 1024 * 1024;
+
+    /// <summary>Takes the option at <paramref name="i"/> if it is one of ours; false leaves it to the command.</summary>
+    public bool TryTake(string[] args, ref int i)
+    {
+        var a = args[i];
+        switch (a)
+        {
+            case "--rsa-key": _keyPath = Value(args, ref i); return true;
+            case "--keylog": _keyLogPath = Value(args, ref i); return true;
+            case "--aes-key": _aesKey = Value(args, ref i); return true;
+            case "--aes-iv": _aesIv = Value(args, ref i); return true;
+            case "--port":
+                if (!ushort.TryParse(Value(args, ref i), out var port) || port == 0) throw new UsageException($"--port: '{args[i]}' is not a TCP port");
+                _ports.Add(port);
+                return true;
+            case "--max-body-len":
+                if (!uint.TryParse(Value(args, ref i), out _maxBodyLen) || _maxBodyLen == 0) throw new UsageException($"--max-body-len: '{args[i]}' is not a positive byte count");
+                return true;
+        }
+        if (a.StartsWith('-') && a != "-") return false;
+        if (Path is not null) throw new UsageException($"only one capture at a time (got '{Path}' and '{a}')");
+        Path = a;
+        return true;
+    }
+
+    public static string Value(string[] args, ref int i)
+    {
+        if (i + 1 >= args.Length) throw new UsageException($"{args[i]} needs a value");
+        return args[++i];
+    }
+
+    /// <summary>Builds the analyzer options. A key that cannot be used is reported and left out, so the rest still decodes.</summary>
+    public AnalyzerOptions BuildOptions(TextWriter stderr, out bool problems)
+    {
+        problems = false;
+        if (_aesIv is not null && _aesKey is null) throw new UsageException("--aes-iv needs --aes-key");
+        RsaPrivateKey? key = null;
+        var supplied = new List<KeyLogEntry>();
+        try
+        {
+            if (_keyPath is not null) key = RsaPrivateKey.Load(_keyPath);
+        }
+        catch (KeyLoadException e)
+        {
+            stderr.WriteLine($"opendump: error: {e.Message}; continuing without a key");
+            problems = true;
+        }
+        try
+        {
+            if (_keyLogPath is not null) supplied.AddRange(KeyLog.Load(_keyLogPath));
+        }
+        catch (KeyLoadException e)
+        {
+            stderr.WriteLine($"opendump: error: {e.Message}; continuing without the key log");
+            problems = true;
+        }
+        try
+        {
+            if (_aesKey is not null) supplied.Add(KeyLog.FromCommandLine(_aesKey, _aesIv));
+        }
+        catch (KeyLoadException e)
+        {
+            stderr.WriteLine($"opendump: error: {e.Message}; continuing without it");
+            problems = true;
+        }
+
+        return new AnalyzerOptions
+        {
+            RsaKey = key,
+            SuppliedKeys = supplied,
+            MaxBodyLen = _maxBodyLen,
+            Reassembly = new ReassemblyOptions { ServerPorts = _ports.Count > 0 ? _ports : new HashSet<ushort> { 11111 } },
+        };
+    }
+
+    /// <summary>Opens the capture, or says why not (null).</summary>
+    public ICaptureSource? Open(TextWriter stderr)
+    {
+        if (Path is null) throw new UsageException("a capture file is needed (or - for standard input)");
+        try
+        {
+            return new PcapFileSource(Path);
+        }
+        catch (CaptureOpenException e)
+        {
+            stderr.WriteLine($"opendump: error: {e.Message}");
+            return null;
+        }
+    }
+}
