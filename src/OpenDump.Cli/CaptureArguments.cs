@@ -16,12 +16,18 @@ internal sealed class CaptureArguments
           --port <n>            OpenD server port (repeatable; default 11111). Connections whose first
                                 bytes are an OpenD header are followed on any port.
           --max-body-len <n>    largest plausible bodyLen in bytes (default 67108864); larger = lost sync
+          --max-held-bytes <n>  out-of-order bytes held per connection (default 16777216)
+          --max-held-total <n>  out-of-order bytes held across connections (default 268435456)
+          --max-connections <n> TCP connections tracked at once (default 65536)
         """;
 
     public string? Path { get; private set; }
     private string? _keyPath, _keyLogPath, _aesKey, _aesIv;
     private readonly HashSet<ushort> _ports = [];
     private uint _maxBodyLen = 64 * 1024 * 1024;
+    private readonly ReassemblyOptions _defaults = new();
+    private long? _maxHeld, _maxHeldTotal;
+    private int? _maxConnections;
 
     /// <summary>Takes the option at <paramref name="i"/> if it is one of ours; false leaves it to the command.</summary>
     public bool TryTake(string[] args, ref int i)
@@ -40,11 +46,21 @@ internal sealed class CaptureArguments
             case "--max-body-len":
                 if (!uint.TryParse(Value(args, ref i), out _maxBodyLen) || _maxBodyLen == 0) throw new UsageException($"--max-body-len: '{args[i]}' is not a positive byte count");
                 return true;
+            case "--max-held-bytes": _maxHeld = Positive(args, ref i); return true;
+            case "--max-held-total": _maxHeldTotal = Positive(args, ref i); return true;
+            case "--max-connections": _maxConnections = (int)Math.Min(Positive(args, ref i), int.MaxValue); return true;
         }
         if (a.StartsWith('-') && a != "-") return false;
         if (Path is not null) throw new UsageException($"only one capture at a time (got '{Path}' and '{a}')");
         Path = a;
         return true;
+    }
+
+    private static long Positive(string[] args, ref int i)
+    {
+        var option = args[i];
+        if (!long.TryParse(Value(args, ref i), out var n) || n <= 0) throw new UsageException($"{option}: '{args[i]}' is not a positive number");
+        return n;
     }
 
     public static string Value(string[] args, ref int i)
@@ -93,7 +109,13 @@ internal sealed class CaptureArguments
             RsaKey = key,
             SuppliedKeys = supplied,
             MaxBodyLen = _maxBodyLen,
-            Reassembly = new ReassemblyOptions { ServerPorts = _ports.Count > 0 ? _ports : new HashSet<ushort> { 11111 } },
+            Reassembly = new ReassemblyOptions
+            {
+                ServerPorts = _ports.Count > 0 ? _ports : new HashSet<ushort> { 11111 },
+                MaxOutOfOrderBytesPerConnection = _maxHeld ?? _defaults.MaxOutOfOrderBytesPerConnection,
+                MaxOutOfOrderBytesTotal = _maxHeldTotal ?? _defaults.MaxOutOfOrderBytesTotal,
+                MaxConnections = _maxConnections ?? _defaults.MaxConnections,
+            },
         };
     }
 

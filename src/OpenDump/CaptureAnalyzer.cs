@@ -102,6 +102,9 @@ public sealed class CaptureAnalyzer : IStreamHandler, IDisposable
     void IStreamHandler.OnGap(TcpConnection connection, FlowDirection direction, long missingBytes, GapReason reason, long timestampMicros, long packetNumber) =>
         _sessions[connection].Gap(direction, missingBytes, reason, timestampMicros, packetNumber);
 
+    void IStreamHandler.OnLimitReached(string message) =>
+        _sink.OnCaptureDiagnostic(Diagnostic.Warning(DiagnosticCodes.TcpBufferLimit, message));
+
     void IStreamHandler.OnDirectionClosed(TcpConnection connection, FlowDirection direction, string reason, long timestampMicros, long packetNumber) =>
         _sessions[connection].Close(direction, reason, timestampMicros, packetNumber);
 

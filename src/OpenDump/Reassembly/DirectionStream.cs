@@ -32,6 +32,12 @@ internal sealed class DirectionStream
 
     public void MarkClosed() => Closed = true;
 
+    public void DropPending()
+    {
+        _pending.Clear();
+        PendingBytes = 0;
+    }
+
     /// <summary>Accepts a segment; calls <paramref name="deliver"/> for every byte range that became contiguous.</summary>
     public void Accept(uint seq, ReadOnlySpan<byte> payload, DeliverAction deliver)
     {

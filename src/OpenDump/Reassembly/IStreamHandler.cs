@@ -22,6 +22,9 @@ public interface IStreamHandler
     /// <summary><paramref name="missingBytes"/> bytes of this direction will never be delivered; the next data follows them.</summary>
     void OnGap(TcpConnection connection, FlowDirection direction, long missingBytes, GapReason reason, long timestampMicros, long packetNumber);
 
+    /// <summary>A reassembly bound was reached (see <see cref="ReassemblyOptions"/>); said once per bound.</summary>
+    void OnLimitReached(string message);
+
     /// <summary>The direction ended: FIN, RST or the end of the capture.</summary>
     void OnDirectionClosed(TcpConnection connection, FlowDirection direction, string reason, long timestampMicros, long packetNumber);
 }

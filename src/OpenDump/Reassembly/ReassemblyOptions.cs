@@ -10,4 +10,13 @@ public sealed record ReassemblyOptions
 
     /// <summary>Out-of-order bytes held per connection before the missing bytes are declared lost.</summary>
     public long MaxOutOfOrderBytesPerConnection { get; init; } = 16L * 1024 * 1024;
+
+    /// <summary>Out-of-order bytes held across all connections; past it, the connection holding most gives up its hole.</summary>
+    public long MaxOutOfOrderBytesTotal { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// TCP connections tracked at once (OpenD or not). Past it, the least recently active ones are
+    /// closed and forgotten (ended ones and non-OpenD ones first), so memory stays flat.
+    /// </summary>
+    public int MaxConnections { get; init; } = 65_536;
 }

@@ -16,6 +16,9 @@ public sealed class TcpReassembler
     private int _nextNumber = 1;
     private long _now;
     private long _packet;
+    private long _totalPending;
+    private bool _connectionLimitSaid;
+    private bool _totalLimitSaid;
 
     public TcpReassembler(IStreamHandler handler, ReassemblyOptions? options = null)
     {
@@ -44,9 +47,11 @@ public sealed class TcpReassembler
         if (state is null)
         {
             if (!segment.Has(TcpFlags.Syn) && segment.Payload.IsEmpty && !segment.Has(TcpFlags.Fin)) return; // bare ACK/RST of an unknown connection
+            if (_connections.Count >= _options.MaxConnections) Evict();
             state = NewState(segment);
             _connections[key] = state;
         }
+        state.LastSeen = _now;
 
         if (state.Ignored) return;
         var direction = state.DirectionOf(segment.Source);
@@ -63,12 +68,24 @@ public sealed class TcpReassembler
         {
             // Data in a SYN is legal but unusual: it begins one byte after the ISN, like the rest.
             var seq = segment.Has(TcpFlags.Syn) ? segment.Sequence + 1 : segment.Sequence;
+            var before = state.PendingBytes;
             stream.Accept(seq, segment.Payload.Span, state.Deliverer(direction));
-            if (state.Ignored) return;
-            if (state.PendingBytes > _options.MaxOutOfOrderBytesPerConnection)
+            _totalPending += state.PendingBytes - before;
+            if (state.Ignored)
             {
-                foreach (var d in (ReadOnlySpan<FlowDirection>)[FlowDirection.ClientToServer, FlowDirection.ServerToClient])
-                    state.Stream(d).SkipToPending(state.Deliverer(d), state.GapReporter(d), GapReason.BufferLimit);
+                Forget(state);
+                return;
+            }
+            if (state.PendingBytes > _options.MaxOutOfOrderBytesPerConnection) GiveUpHoles(state);
+            if (_totalPending > _options.MaxOutOfOrderBytesTotal)
+            {
+                if (!_totalLimitSaid)
+                {
+                    _totalLimitSaid = true;
+                    _handler.OnLimitReached($"more than {_options.MaxOutOfOrderBytesTotal} out-of-order bytes held across all connections; the connections holding most give up waiting for their missing bytes (reported as opendump.tcp_buffer_limit)");
+                }
+                while (_totalPending > _options.MaxOutOfOrderBytesTotal / 2 && _connections.Values.MaxBy(c => c.PendingBytes) is { PendingBytes: > 0 } biggest)
+                    GiveUpHoles(biggest);
             }
         }
 
@@ -83,6 +100,41 @@ public sealed class TcpReassembler
         if (segment.Has(TcpFlags.Rst)) Close(state, "RST");
     }
 
+    private void GiveUpHoles(ConnectionState state)
+    {
+        var before = state.PendingBytes;
+        foreach (var d in (ReadOnlySpan<FlowDirection>)[FlowDirection.ClientToServer, FlowDirection.ServerToClient])
+            while (state.Stream(d).HasPending) state.Stream(d).SkipToPending(state.Deliverer(d), state.GapReporter(d), GapReason.BufferLimit);
+        _totalPending -= before - state.PendingBytes;
+    }
+
+    /// <summary>A non-OpenD connection keeps no bytes; only its key stays so its packets are skipped cheaply.</summary>
+    private void Forget(ConnectionState state)
+    {
+        _totalPending -= state.PendingBytes;
+        state.DropPending();
+    }
+
+    /// <summary>Makes room for a new connection: the least recently active tenth goes, ended and non-OpenD ones first.</summary>
+    private void Evict()
+    {
+        if (!_connectionLimitSaid)
+        {
+            _connectionLimitSaid = true;
+            _handler.OnLimitReached($"more than {_options.MaxConnections} TCP connections at once; the least recently active are closed and forgotten (late packets of theirs start new connections)");
+        }
+        var victims = _connections
+            .OrderBy(kv => kv.Value.Ignored || kv.Value.BothClosed ? 0 : 1)
+            .ThenBy(kv => kv.Value.LastSeen)
+            .Take(Math.Max(1, _connections.Count / 10))
+            .ToList();
+        foreach (var (key, state) in victims)
+        {
+            Close(state, "connection limit reached");
+            _connections.Remove(key);
+        }
+    }
+
     /// <summary>End of capture: holes that were never filled become gaps, held bytes are released, streams end.</summary>
     public void Finish()
     {
@@ -92,7 +144,12 @@ public sealed class TcpReassembler
 
     private void Close(ConnectionState state, string reason)
     {
-        if (state.Ignored) return;
+        _totalPending -= state.PendingBytes;
+        if (state.Ignored)
+        {
+            state.DropPending();
+            return;
+        }
         foreach (var direction in (ReadOnlySpan<FlowDirection>)[FlowDirection.ClientToServer, FlowDirection.ServerToClient])
         {
             var stream = state.Stream(direction);
@@ -199,6 +256,14 @@ public sealed class TcpReassembler
         public bool Ignored { get; set; }
         public uint? ClientIsn { get; set; }
         public long PendingBytes => _c2s.PendingBytes + _s2c.PendingBytes;
+        public long LastSeen { get; set; }
+        public bool BothClosed => _c2s.Closed && _s2c.Closed;
+
+        public void DropPending()
+        {
+            _c2s.DropPending();
+            _s2c.DropPending();
+        }
 
         public FlowDirection DirectionOf(Endpoint source) => source == Client ? FlowDirection.ClientToServer : FlowDirection.ServerToClient;
         public DirectionStream Stream(FlowDirection d) => d == FlowDirection.ClientToServer ? _c2s : _s2c;

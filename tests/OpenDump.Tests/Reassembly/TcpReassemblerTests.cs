@@ -20,6 +20,8 @@ public sealed class TcpReassemblerTests
         public List<long> DeliveryPackets { get; } = [];
 
         public void OnConnectionOpened(TcpConnection connection) => Opened.Add(connection);
+        public List<string> Limits { get; } = [];
+        public void OnLimitReached(string message) => Limits.Add(message);
         public void OnData(TcpConnection c, FlowDirection d, ReadOnlySpan<byte> data, long ts, long packet)
         {
             if (!Data.TryGetValue((c.Number, d), out var ms)) Data[(c.Number, d)] = ms = new MemoryStream();
@@ -226,5 +228,37 @@ public sealed class TcpReassemblerTests
         r.Process(Seg(Client, Server, 104, "late"));
         Assert.Equal("abc", rec.Text(1, FlowDirection.ClientToServer));
         Assert.Equal(2, rec.Closed.Count(c => c.Reason == "RST"));
+    }
+
+    [Fact]
+    public void The_total_out_of_order_bound_makes_the_biggest_holder_give_up_its_hole()
+    {
+        var (r, rec) = New(new ReassemblyOptions { MaxOutOfOrderBytesPerConnection = 1000, MaxOutOfOrderBytesTotal = 30 });
+        var otherClient = Endpoint.Parse("10.0.0.3:50001");
+        Handshake(r, 100, 900);
+        r.Process(Seg(otherClient, Server, 1, "", TcpFlags.Syn));
+        r.Process(Seg(Client, Server, 111, new string('a', 20)));      // conn 1 holds 20 after a 10-byte hole
+        r.Process(Seg(otherClient, Server, 7, new string('b', 12)));   // conn 2 holds 12 after a 5-byte hole: 32 > 30
+        Assert.Single(rec.Limits);
+        Assert.Equal([(1, FlowDirection.ClientToServer, 10L)], rec.Gaps);
+        Assert.Equal(new string('a', 20), rec.Text(1, FlowDirection.ClientToServer));
+        Assert.Equal("", rec.Text(2, FlowDirection.ClientToServer));
+    }
+
+    [Fact]
+    public void Past_the_connection_bound_the_least_recently_active_are_closed_and_forgotten()
+    {
+        var (r, rec) = New(new ReassemblyOptions { MaxConnections = 4 });
+        for (var i = 0; i < 6; i++)
+        {
+            var client = Endpoint.Parse($"10.0.0.{i + 10}:40000");
+            r.Process(Seg(client, Server, 1, "", TcpFlags.Syn));
+            r.Process(Seg(client, Server, 2, $"FT{i}"));
+        }
+        Assert.Equal(6, rec.Opened.Count);
+        Assert.Single(rec.Limits);
+        Assert.Contains((1, FlowDirection.ClientToServer, "connection limit reached"), rec.Closed);
+        Assert.Contains((2, FlowDirection.ClientToServer, "connection limit reached"), rec.Closed);
+        Assert.DoesNotContain(rec.Closed, c => c.Conn == 6);
     }
 }
