@@ -1,0 +1,150 @@
+using Google.Protobuf;
+using OpenDump.Crypto;
+using OpenDump.Diagnostics;
+using OpenDump.Link;
+using OpenDump.Session;
+using OpenDump.Testing;
+using OpenDump.Tests.Support;
+using Xunit;
+
+namespace OpenDump.Tests.EndToEnd;
+
+/// <summary>Lost segments, corrupted headers and foreign traffic: what is intact still decodes, the rest is reported.</summary>
+public sealed class ImperfectCaptureTests
+{
+    private static readonly Endpoint Client = Endpoint.Parse("192.168.7.2:51000");
+    private static readonly Endpoint Server = Endpoint.Parse("192.168.7.1:11111");
+    private static readonly Org.BouncyCastle.Crypto.AsymmetricCipherKeyPair KeyPair = TestCrypto.LoadRsaKeyPair(Fixtures.SdkKey);
+    private static readonly RsaPrivateKey Key = RsaPrivateKey.Load(Fixtures.SdkKey);
+
+    /// <summary>An encrypted session with 30 pushes of distinct sizes, each in its own segment.</summary>
+    private static Conversation PushSession()
+    {
+        var b = new ConversationBuilder(Client, Server).WithRsaKey(KeyPair).InitConnect(serialNo: 1, packetEncAlgo: 2, aesCbcIv: "0123456789abcdef", connId: 5);
+        for (uint i = 0; i < 30; i++)
+            b.Push(3011, 100 + i, new QotUpdateTicker.Response
+            {
+                RetType = 0,
+                S2C = new QotUpdateTicker.S2C { Security = new QotCommon.Security { Market = 1, Code = "00700" }, TickerList = { Enumerable.Range(0, (int)i % 5 + 1).Select(n => new QotCommon.Ticker { Time = $"10:00:{n:D2}", Sequence = n, Dir = 1, Price = 400 + n, Volume = 100, Turnover = 40000 }) } },
+            });
+        return b.Build();
+    }
+
+    private static List<uint> PushSerials(CollectingSink sink) => sink.Frames.Where(f => f.ProtoId == 3011).Select(f => f.SerialNo).ToList();
+
+    [Fact]
+    public void After_a_lost_segment_the_framer_resynchronises_and_everything_else_decodes()
+    {
+        var conversation = PushSession();
+        var segments = conversation.Segment().ToList();
+        // The server's 11th data segment is the 10th push (the first is the InitConnect reply).
+        var serverData = segments.Where(s => s.Source == Server && s.Payload.Length > 0).ToList();
+        segments.Remove(serverData[10]);
+
+        var sink = Analyze.Capture(segments, Key);
+
+        Assert.Equal(Enumerable.Range(100, 30).Select(i => (uint)i).Where(i => i != 109), PushSerials(sink));
+        Assert.All(sink.Frames, f => Assert.True(f.Sha1Ok));
+        var gap = Assert.Single(sink.ConnectionDiagnostics, d => d.Diagnostic.Code == DiagnosticCodes.TcpGap);
+        Assert.Contains($"{serverData[10].Payload.Length} bytes missing", gap.Diagnostic.Message);
+        var s2c = sink.Connections[0].ServerToClient;
+        Assert.True(s2c.AddsUp);
+        Assert.Equal(serverData[10].Payload.Length, s2c.GapBytes);
+    }
+
+    [Fact]
+    public void A_frame_straddling_a_gap_is_reported_lost_with_its_header()
+    {
+        var conversation = PushSession();
+        var segments = conversation.Segment(new SegmenterOptions { MaxSegmentSize = 100 }).ToList();
+        // Drop the second segment of the 6th push: its header arrived, its body did not all arrive.
+        var sixth = conversation.Messages.Where(m => m.Dir == Direction.ServerToClient).ElementAt(6);
+        var offset = conversation.Messages.Where(m => m.Dir == Direction.ServerToClient).Take(6).Sum(m => m.Bytes.Length);
+        var serverData = segments.Where(s => s.Source == Server && s.Payload.Length > 0).ToList();
+        var start = serverData[0].Seq;
+        segments.Remove(serverData.First(s => s.Seq - start > offset));
+
+        var sink = Analyze.Capture(segments, Key);
+
+        Assert.DoesNotContain(sixth.SerialNo!.Value, PushSerials(sink));
+        Assert.Equal(29, PushSerials(sink).Count);
+        var lost = Assert.Single(sink.ConnectionDiagnostics, d => d.Diagnostic.Code == DiagnosticCodes.TruncatedFrame);
+        Assert.Contains($"protoID 3011 (Qot_UpdateTicker) serialNo {sixth.SerialNo}", lost.Diagnostic.Message);
+        Assert.True(sink.Connections[0].ServerToClient.AddsUp);
+    }
+
+    [Fact]
+    public void A_corrupted_body_length_does_not_swallow_the_frames_after_it()
+    {
+        var conversation = PushSession();
+        var segments = conversation.Segment().ToList();
+        var serverData = segments.Where(s => s.Source == Server && s.Payload.Length > 0).ToList();
+        var victim = serverData[5];
+        var corrupted = victim.Payload.ToArray();
+        corrupted[OpenDump.Framing.FrameHeader.BodyLenOffset] ^= 0x10; // bodyLen off by 16: the SHA-1 disproves it
+        segments[segments.IndexOf(victim)] = victim with { Payload = corrupted };
+
+        var sink = Analyze.Capture(segments, Key);
+
+        Assert.Equal(Enumerable.Range(100, 30).Select(i => (uint)i).Where(i => i != 104), PushSerials(sink));
+        Assert.All(sink.Frames, f => Assert.True(f.Sha1Ok));
+        Assert.Contains(sink.ConnectionDiagnostics, d => d.Diagnostic.Code == DiagnosticCodes.Sha1Mismatch && d.Diagnostic.Message.Contains("false sync"));
+        Assert.True(sink.Connections[0].ServerToClient.AddsUp);
+    }
+
+    [Fact]
+    public void Garbage_spliced_between_frames_is_one_report_with_its_bytes()
+    {
+        var garbage = "\0\0garbage between frames FT\x01\x02 more garbage"u8.ToArray();
+        var conversation = new ConversationBuilder(Client, Server).WithRsaKey(KeyPair)
+            .InitConnect(serialNo: 1, packetEncAlgo: 0, connId: 5)
+            .Request(1004, 2, new KeepAlive.Request { C2S = new KeepAlive.C2S { Time = 1 } })
+            .ClientBytes(garbage)
+            .Request(1004, 3, new KeepAlive.Request { C2S = new KeepAlive.C2S { Time = 2 } })
+            .Build();
+        var sink = Analyze.Capture(conversation.Segment(), Key);
+
+        Assert.Equal([1u, 2u, 3u], sink.Frames.Where(f => f.Direction == OpenDump.Reassembly.FlowDirection.ClientToServer).Select(f => f.SerialNo));
+        var report = Assert.Single(sink.ConnectionDiagnostics, d => d.Diagnostic.Code == DiagnosticCodes.BadHeader);
+        Assert.Contains($"{garbage.Length} bytes that are not an OpenD frame", report.Diagnostic.Message);
+        Assert.Contains(Convert.ToHexStringLower(garbage[..8]), report.Diagnostic.Message);
+        Assert.Equal(garbage.Length, sink.Connections[0].ClientToServer.GarbageBytes);
+    }
+
+    [Fact]
+    public void Foreign_traffic_on_the_watched_port_is_said_once_per_connection()
+    {
+        var http = new ConversationBuilder(Client, Server)
+            .ClientBytes("GET / HTTP/1.1\r\nHost: opend\r\n\r\n"u8.ToArray())
+            .ServerBytes("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"u8.ToArray())
+            .ClientBytes("GET /again HTTP/1.1\r\n\r\n"u8.ToArray())
+            .Build();
+        var sink = Analyze.Capture(http.Segment(new SegmenterOptions { OneBytePerSegment = true }));
+
+        Assert.Empty(sink.Frames);
+        var said = Assert.Single(sink.ConnectionDiagnostics);
+        Assert.Equal(DiagnosticCodes.NotOpenD, said.Diagnostic.Code);
+        Assert.Contains("474554202f", said.Diagnostic.Message); // "GET /"
+        var c = Assert.Single(sink.Connections);
+        Assert.Equal((c.ClientToServer.StreamBytes, c.ServerToClient.StreamBytes), (c.ClientToServer.GarbageBytes, c.ServerToClient.GarbageBytes));
+    }
+
+    [Fact]
+    public void A_capture_starting_mid_frame_says_so_and_decodes_from_the_first_header()
+    {
+        var conversation = PushSession();
+        var segments = conversation.Segment(new SegmenterOptions { MaxSegmentSize = 100 }).ToList();
+        var serverData = segments.Where(s => s.Source == Server && s.Payload.Length > 0).ToList();
+        // Start the capture in the middle of the server's stream, a few segments after the handshake.
+        var late = segments.Where(s => s.TimestampMicros >= serverData[7].TimestampMicros && !s.Flags.HasFlag(TcpFlags.Syn) && (s.Source != Server || s.Seq >= serverData[7].Seq)).ToList();
+
+        var keys = new KeyLogEntry("5", Client, Server, EncryptionKind.AesCbc, "0123456789abcdef"u8.ToArray(), "0123456789abcdef"u8.ToArray());
+        var sink = Analyze.Capture(late, options: new AnalyzerOptions { SuppliedKeys = [keys] });
+
+        Assert.Contains(sink.ConnectionDiagnostics, d => d.Diagnostic.Code == DiagnosticCodes.Resync && d.Diagnostic.Message.Contains("start is not in the capture"));
+        Assert.NotEmpty(PushSerials(sink));
+        Assert.Equal(PushSerials(sink), Enumerable.Range((int)PushSerials(sink)[0], 130 - (int)PushSerials(sink)[0]).Select(i => (uint)i));
+        Assert.All(sink.Frames, f => Assert.True(f.Sha1Ok));
+        Assert.True(sink.Connections[0].ServerToClient.AddsUp);
+    }
+}
