@@ -92,7 +92,8 @@ public sealed class RsaPrivateKey
                 var piece = engine.ProcessBlock(block, 0, block.Length);
                 output.Write(piece);
             }
-            catch (InvalidCipherTextException e)
+            // Bad padding, or a block numerically larger than the modulus (DataLengthException): both mean not ours.
+            catch (CryptoException e)
             {
                 error = $"RSA block {offset / ModulusBytes + 1} does not decrypt with this key ({e.Message})";
                 return false;

@@ -13,6 +13,13 @@ public interface IFrameHandler
     bool OnFrame(in FrameHeader header, ReadOnlySpan<byte> body, in StreamPosition position);
 
     /// <summary>
+    /// Asked as soon as a header is complete, before its body is awaited: false means the header
+    /// cannot be right here (the session knows what must come first), so its bodyLen is not
+    /// trusted and the search goes on from the next byte. Must not change any state.
+    /// </summary>
+    bool IsExpected(in FrameHeader header);
+
+    /// <summary>
     /// A run of <paramref name="length"/> bytes that are not OpenD frames, skipped while looking for
     /// the next header; <paramref name="sample"/> is its start. <paramref name="frameFollows"/> says
     /// whether the run ended at a frame (rather than at a gap or the end of the stream).
@@ -135,6 +142,11 @@ public sealed class FrameAssembler : IDisposable
         {
             var rest = data[pos..];
             var status = FrameScanner.Scan(rest, _maxBodyLen, out var header, out var length, out var problem);
+            if (status != ScanStatus.Invalid && rest.Length >= FrameHeader.Size && !_handler.IsExpected(header))
+            {
+                status = ScanStatus.Invalid;
+                problem = HeaderProblem.Unexpected;
+            }
             if (status == ScanStatus.Frame)
             {
                 var position = new StreamPosition(ts, packet, baseOffset + pos);

@@ -144,4 +144,6 @@ public enum HeaderProblem
     BodyTooLarge,
     /// <summary>The header looked valid but the body did not match its SHA-1 on a connection whose keys are proven: a false sync.</summary>
     Sha1Rejected,
+    /// <summary>A valid-looking header where the protocol allows none of its kind (e.g. before InitConnect).</summary>
+    Unexpected,
 }

@@ -52,18 +52,28 @@ public sealed class PacketDotNetLinkDecoder : ILinkDecoder
         }
         if (tcp is null || ip is null) return LinkDecodeStatus.NotTcp;
 
-        byte[] payload;
+        // The payload is cut out here rather than taken from PacketDotNet, which refuses a packet
+        // whose captured bytes end before its IP length (snaplen): the captured part is still good,
+        // and reassembly reports the missing tail as a gap. The IP length also excludes Ethernet padding.
+        ReadOnlyMemory<byte> payload;
         try
         {
-            payload = tcp.PayloadData ?? [];
+            var header = tcp.HeaderSegment;
+            var start = header.Offset + tcp.DataOffset * 4;
+            var claimed = ip.PayloadLength - tcp.DataOffset * 4;
+            if (tcp.DataOffset < 5 || claimed < 0 || start > header.Bytes.Length)
+            {
+                problem = $"packet {packet.Number}: TCP header inconsistent with the IP length (data offset {tcp.DataOffset}, IP payload {ip.PayloadLength})";
+                return LinkDecodeStatus.Malformed;
+            }
+            payload = header.Bytes.AsMemory(start, Math.Min(claimed, header.Bytes.Length - start));
         }
-        catch (Exception e)
+        catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or InvalidOperationException)
         {
-            problem = $"packet {packet.Number}: TCP payload unreadable: {e.Message}";
+            problem = $"packet {packet.Number}: TCP headers unreadable: {e.Message}";
             return LinkDecodeStatus.Malformed;
         }
 
-        // The IP header's length is what the sender meant; Ethernet padding after it is not payload.
         var flags = TcpFlags.None;
         if (tcp.Finished) flags |= TcpFlags.Fin;
         if (tcp.Synchronize) flags |= TcpFlags.Syn;

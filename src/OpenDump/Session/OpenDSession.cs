@@ -63,6 +63,7 @@ public sealed class OpenDSession : IDisposable
 
     public void Gap(FlowDirection direction, long missingBytes, GapReason reason, long timestampMicros, long packetNumber)
     {
+        _gapByDirection[(int)direction] = true;
         Report(reason == GapReason.BufferLimit
             ? Diagnostic.Warning(DiagnosticCodes.TcpBufferLimit,
                 $"{direction.Name()}: out-of-order bytes passed the per-connection bound while {missingBytes} earlier bytes were missing; those bytes are given up (raise the bound if they arrive late)")
@@ -112,8 +113,10 @@ public sealed class OpenDSession : IDisposable
             // far likelier a false sync (after a gap, or a corrupted bodyLen) than a corrupted body:
             // the framer is told to look again from the next byte, and these bytes become garbage.
             if (proven && sha1Ok != true && _state is EncryptionState.Plain or EncryptionState.Aes) return false;
-            if (sha1Ok == true) _bodiesProven = true;
+            // An RSA handshake proves the RSA key, not the AES algorithm the later bodies use.
+            if (sha1Ok == true && encryption != EncryptionKind.Rsa) _bodiesProven = true;
             _frames++;
+            _framesByDirection[(int)direction]++;
             BuildFrame(direction, header, body, plain, proto, encryption, decrypted, sha1Ok, diagnostics, position);
             return true;
         }
@@ -124,6 +127,22 @@ public sealed class OpenDSession : IDisposable
     }
 
     private bool _bodiesProven;
+    private readonly long[] _framesByDirection = new long[2];
+    private readonly bool[] _gapByDirection = new bool[2];
+    private bool _sawInitConnectRequest;
+    /// <summary>The reply's keys when the request (and so packetEncAlgo) was not seen: the algorithm is then found by trial.</summary>
+    private KeyLogEntry? _handshakeCandidate;
+
+    /// <summary>
+    /// Every OpenD connection starts with InitConnect in both directions. Where the TCP handshake
+    /// was captured and no bytes went missing since, a first header of any other protoID is garbage
+    /// that happens to look like a header; trusting its bodyLen would swallow the real handshake.
+    /// </summary>
+    private bool IsExpected(FlowDirection direction, in FrameHeader header) =>
+        header.ProtoId == InitConnectId
+        || !_connection.HandshakeSeen
+        || _framesByDirection[(int)direction] > 0
+        || _gapByDirection[(int)direction];
 
     /// <summary>
     /// Produces the plaintext body, or an empty span with the reason in <paramref name="diagnostics"/>.
@@ -252,10 +271,14 @@ public sealed class OpenDSession : IDisposable
     private bool TryAdoptSuppliedKey(in FrameHeader header, ReadOnlySpan<byte> body, byte[] scratch, in StreamPosition position)
     {
         var supplied = _context.SuppliedKeys;
-        if (supplied.Count == 0) return false;
-        // The entry for this address first; then every other one, since a connID-only entry (or a
-        // NATed address) can only be matched by trying it.
-        foreach (var entry in supplied.Where(e => e.Matches(_connection.Client, _connection.Server)).Concat(supplied.Where(e => !e.Matches(_connection.Client, _connection.Server))))
+        if (supplied.Count == 0 && _handshakeCandidate is null) return false;
+        // The handshake's own key first, then the entry for this address, then every other one,
+        // since a connID-only entry (or a NATed address) can only be matched by trying it.
+        IEnumerable<KeyLogEntry> candidates = _handshakeCandidate is null ? [] : [_handshakeCandidate];
+        candidates = candidates
+            .Concat(supplied.Where(e => e.Matches(_connection.Client, _connection.Server)))
+            .Concat(supplied.Where(e => !e.Matches(_connection.Client, _connection.Server)));
+        foreach (var entry in candidates)
         foreach (var kind in entry.Candidates())
         {
             BodyCipher cipher;
@@ -282,6 +305,12 @@ public sealed class OpenDSession : IDisposable
                 Encryption = kind,
                 Keys = entry with { Client = _connection.Client, Server = _connection.Server, Algorithm = kind, ConnId = _summary.ConnId ?? entry.ConnId },
             };
+            if (ReferenceEquals(entry, _handshakeCandidate))
+            {
+                Report(Diagnostic.Info(DiagnosticCodes.Resync,
+                    $"connection {_connection}: the InitConnect request is not in the capture; its bodies are {kind.Name()} (found by trial, proven by the SHA-1 of {header.ProtoId}/{header.SerialNo})"), position.TimestampMicros);
+                return true;
+            }
             var how = entry.Matches(_connection.Client, _connection.Server) ? "matched by address" : "found by trying the supplied keys";
             Report(Diagnostic.Info(DiagnosticCodes.KeyFromLog,
                 $"connection {_connection}: no handshake in the capture; using the supplied {kind.Name()} key{(entry.ConnId is null ? "" : $" of connID {entry.ConnId}")} ({how}, proven by the SHA-1 of {header.ProtoId}/{header.SerialNo})"), position.TimestampMicros);
@@ -297,7 +326,9 @@ public sealed class OpenDSession : IDisposable
         encryption = _summary.Encryption != EncryptionKind.None ? _summary.Encryption
             : body.Length >= 16 && body.Length % 16 == 0 && !body[^16..^1].ContainsAnyExcept((byte)0) && body[^1] < 16 ? EncryptionKind.FtAesEcb
             : EncryptionKind.AesCbc;
-        var why = _handshakeEncrypted
+        var why = _handshakeCandidate is not null
+            ? "the InitConnect reply's key decrypts it with no AES mode (no SHA-1 matched)"
+            : _handshakeEncrypted
             ? "the InitConnect handshake could not be decrypted"
             : _context.SuppliedKeys.Count > 0
                 ? $"the capture does not contain the InitConnect handshake and none of the {_context.SuppliedKeys.Count} supplied key(s) decrypts it (no SHA-1 matched)"
@@ -407,6 +438,7 @@ public sealed class OpenDSession : IDisposable
                 RecvNotify = c2s.HasRecvNotify ? c2s.RecvNotify : null,
             };
             if (rsaEncrypted) _handshakeEncrypted = true;
+            _sawInitConnectRequest = true;
             return;
         }
         if (direction != FlowDirection.ServerToClient || message is not InitConnect.Response response) return;
@@ -439,6 +471,15 @@ public sealed class OpenDSession : IDisposable
         var key = Encoding.ASCII.GetBytes(s2c.ConnAESKey);
         var iv = s2c.HasAesCBCiv ? Encoding.ASCII.GetBytes(s2c.AesCBCiv) : [];
         _summary = _summary with { Keys = new KeyLogEntry(_summary.ConnId, _connection.Client, _connection.Server, kind, key, iv.Length > 0 ? iv : null) };
+        if (!_sawInitConnectRequest)
+        {
+            // packetEncAlgo was in the request, which the capture lacks: the next bodies tell plaintext
+            // (their SHA-1 matches as they are) from each AES mode (proven by trial).
+            _handshakeCandidate = _summary.Keys with { Algorithm = null };
+            _summary = _summary with { Encryption = EncryptionKind.None, Keys = null };
+            _state = EncryptionState.Unknown;
+            return;
+        }
         try
         {
             _cipher?.Dispose();
@@ -547,6 +588,7 @@ public sealed class OpenDSession : IDisposable
     private sealed class DirectionHandler(OpenDSession session, FlowDirection direction) : IFrameHandler
     {
         public bool OnFrame(in FrameHeader header, ReadOnlySpan<byte> body, in StreamPosition position) => session.OnFrame(direction, header, body, position);
+        public bool IsExpected(in FrameHeader header) => session.IsExpected(direction, header);
         public void OnGarbage(ReadOnlySpan<byte> sample, long length, HeaderProblem firstProblem, bool frameFollows, in StreamPosition position) => session.OnGarbage(direction, sample, length, firstProblem, frameFollows, position);
         public void OnTruncatedFrame(FrameHeader? header, int bytesSeen, string reason, in StreamPosition position) => session.OnTruncated(direction, header, bytesSeen, reason, position);
     }

@@ -96,4 +96,13 @@ public sealed class CryptoTests
         Assert.False(key.TryDecrypt(new byte[100], out _, out var error));
         Assert.Contains("multiple of", error);
     }
+
+    [Fact]
+    public void A_block_larger_than_the_modulus_is_refused_not_thrown()
+    {
+        var key = RsaPrivateKey.Load(Fixtures.SdkKey);
+        var block = Enumerable.Repeat((byte)0xff, key.ModulusBytes).ToArray();
+        Assert.False(key.TryDecrypt(block, out _, out var error));
+        Assert.Contains("RSA block 1", error);
+    }
 }

@@ -147,4 +147,94 @@ public sealed class ImperfectCaptureTests
         Assert.All(sink.Frames, f => Assert.True(f.Sha1Ok));
         Assert.True(sink.Connections[0].ServerToClient.AddsUp);
     }
+
+    [Fact]
+    public void A_packet_cut_by_snaplen_keeps_the_frames_it_holds_and_the_rest_is_a_gap()
+    {
+        var conversation = PushSession();
+        var segments = conversation.Segment(new SegmenterOptions { Coalesce = true }).ToList();
+        var big = segments.Where(s => s.Source == Server && s.Payload.Length > 1000).First();
+        var path = Path.Combine(Path.GetTempPath(), $"opendump-snap-{Guid.NewGuid():N}.pcap");
+        using (var file = File.Create(path))
+        using (var writer = new PcapWriter(file, LinkKind.Ethernet))
+        {
+            foreach (var s in segments)
+            {
+                var frame = PacketEncoder.LinkFrame(s, LinkKind.Ethernet);
+                // Capture only the first 700 bytes of the big segment, as a small snaplen would.
+                if (ReferenceEquals(s, big)) writer.WritePacket(s.TimestampMicros, frame.AsSpan(0, 700), (uint)frame.Length);
+                else writer.WritePacket(s.TimestampMicros, frame);
+            }
+        }
+        try
+        {
+            var sink = new CollectingSink();
+            using (var source = new OpenDump.Capture.PcapFileSource(path)) CaptureAnalyzer.Run(source, new AnalyzerOptions { RsaKey = Key }, sink);
+
+            var clean = Analyze.Capture(segments, Key);
+            var lostBytes = big.Payload.Length - (700 - 14 - 20 - 20);
+            var gap = Assert.Single(sink.ConnectionDiagnostics, d => d.Diagnostic.Code == DiagnosticCodes.TcpGap);
+            Assert.Contains($"{lostBytes} bytes missing", gap.Diagnostic.Message);
+            Assert.DoesNotContain(sink.CaptureDiagnostics, d => d.Code == DiagnosticCodes.PacketMalformed);
+            // Frames wholly inside the captured part of the packet survive; exactly those reaching past it are lost.
+            var streamStart = segments.First(s => s.Source == Server && s.Payload.Length > 0).Seq;
+            var cut = big.Seq - streamStart + (700 - 14 - 20 - 20);
+            var end = big.Seq - streamStart + big.Payload.Length;
+            var offset = 0L;
+            var expectedLost = 0;
+            foreach (var m in conversation.Messages.Where(m => m.Dir == Direction.ServerToClient))
+            {
+                if (offset + m.Bytes.Length > cut && offset < end) expectedLost++;
+                offset += m.Bytes.Length;
+            }
+            Assert.True(expectedLost >= 1);
+            Assert.Equal(clean.Frames.Count - expectedLost, sink.Frames.Count);
+            Assert.All(sink.Frames, f => Assert.True(f.Sha1Ok));
+            Assert.True(sink.Connections[0].ServerToClient.AddsUp);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void A_fake_header_before_init_connect_cannot_swallow_the_handshake()
+    {
+        var fake = OpenDFrames.Frame(3005, 1, new byte[2000]).AsSpan(0, 44).ToArray(); // claims a 2000-byte body
+        var conversation = new ConversationBuilder(Client, Server).WithRsaKey(KeyPair)
+            .ServerBytes([0x01, 0x02, .. fake, 0x03])
+            .InitConnect(serialNo: 1, packetEncAlgo: 2, aesCbcIv: "0123456789abcdef", connId: 5)
+            .Push(3011, 7, new QotUpdateTicker.Response { RetType = 0 })
+            .Build();
+        var sink = Analyze.Capture(conversation.Segment(), Key);
+
+        Assert.Equal([1001u, 1001u, 3011u], sink.Frames.Select(f => f.ProtoId));
+        Assert.All(sink.Frames, f => Assert.True(f.Sha1Ok));
+        Assert.Equal(EncryptionKind.AesCbc, sink.Frames[^1].Encryption);
+        Assert.Equal(fake.Length + 3, sink.Connections[0].ServerToClient.GarbageBytes);
+    }
+
+    [Theory]
+    [InlineData(2, "0123456789abcdef", EncryptionKind.AesCbc)]
+    [InlineData(0, null, EncryptionKind.FtAesEcb)]
+    [InlineData(1, null, EncryptionKind.AesEcb)]
+    [InlineData(-1, null, EncryptionKind.None)]
+    public void Without_the_init_connect_request_the_algorithm_is_found_by_trial(int packetEncAlgo, string? iv, EncryptionKind expected)
+    {
+        var conversation = new ConversationBuilder(Client, Server).WithRsaKey(KeyPair)
+            .InitConnect(serialNo: 1, packetEncAlgo: packetEncAlgo, aesCbcIv: iv, connId: 5)
+            .Request(1004, 2, new KeepAlive.Request { C2S = new KeepAlive.C2S { Time = 1 } })
+            .Reply(1004, 2, new KeepAlive.Response { RetType = 0, S2C = new KeepAlive.S2C { Time = 1 } })
+            .Build();
+        var segments = conversation.Segment().ToList();
+        segments.Remove(segments.First(s => s.Source == Client && s.Payload.Length > 0)); // the InitConnect request
+
+        var sink = Analyze.Capture(segments, Key);
+
+        Assert.Equal([1001u, 1004u, 1004u], sink.Frames.Select(f => f.ProtoId));
+        Assert.All(sink.Frames, f => Assert.True(f.Sha1Ok));
+        Assert.Equal(expected, sink.Frames[^1].Encryption);
+        Assert.Equal(expected, sink.Connections[0].Encryption);
+    }
 }

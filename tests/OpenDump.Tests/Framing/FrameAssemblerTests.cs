@@ -22,6 +22,8 @@ public sealed class FrameAssemblerTests
         public List<(FrameHeader? Header, int Seen, string Reason)> Truncated { get; } = [];
 
         public Func<FrameHeader, bool> Accept { get; set; } = _ => true;
+        public Func<FrameHeader, bool> Expect { get; set; } = _ => true;
+        public bool IsExpected(in FrameHeader header) => Expect(header);
 
         public bool OnFrame(in FrameHeader header, ReadOnlySpan<byte> body, in StreamPosition position)
         {

@@ -47,7 +47,7 @@ public static class FuzzOracle
         }
     }
 
-    private static (CollectingSink? Sink, bool Refused) Analyze(string path, Crypto.RsaPrivateKey? key)
+    private static (CollectingSink? Sink, bool Refused) Analyze(string path, OpenDump.Crypto.RsaPrivateKey? key)
     {
         PcapFileSource source;
         try
@@ -128,11 +128,13 @@ public static class FuzzOracle
             return v;
         }
 
-        // 3, exactly: a direction no mutation reached frames into exactly the bytes of the clean run.
+        // 3, exactly: a direction no mutation reached frames into exactly the bytes of the clean run,
+        // unless its connection's handshake was damaged: telling a frame from a false sync takes the keys.
+        var touched = Touched(c);
         foreach (var conn in c.Source.Connections.Values)
         foreach (var dir in new[] { FlowDirection.ClientToServer, FlowDirection.ServerToClient })
         {
-            if (c.Disturbs(conn.Key, dir)) continue;
+            if (c.Disturbs(conn.Key, dir) || conn.Frames.Any(f => f.IsInitConnect && touched.Contains(f))) continue;
             var summaries = sink.Connections.Where(s => ConnKey.Of(s) == conn.Key).ToList();
             if (summaries.Count != 1)
             {
@@ -144,7 +146,6 @@ public static class FuzzOracle
         }
 
         // 4: every untouched frame comes back, in order, with the same header fields and the same verified body.
-        var touched = Touched(c);
         int untouched = 0, matched = 0, claims = 0;
         foreach (var conn in c.Source.Connections.Values)
         foreach (var dir in new[] { FlowDirection.ClientToServer, FlowDirection.ServerToClient })

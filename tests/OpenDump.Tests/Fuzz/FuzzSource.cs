@@ -91,9 +91,7 @@ public sealed class FuzzSource
 
     public static FuzzSource FromPcapFile(string name, string path, RsaPrivateKey? key)
     {
-        var segments = ReadSegments(path);
-        var source = Build(name, segments, key, File.ReadAllBytes(path), conversations: null);
-        return source;
+        return Build(name, ReadSegments(path), key, File.ReadAllBytes(path), conversations: null);
     }
 
     public static FuzzSource FromConversations(string name, IReadOnlyList<Conversation> conversations, IReadOnlyList<TestSegment> segments, RsaPrivateKey? key)
@@ -178,8 +176,7 @@ public sealed class FuzzSource
                                     && c != Diagnostics.DiagnosticCodes.MissingRequired && c != Diagnostics.DiagnosticCodes.UnpairedResponse))
             throw new InvalidOperationException($"{name}: the clean run has diagnostics: {string.Join(", ", clean.AllCodes.Distinct())}");
 
-        var source = new FuzzSource(name, segments, key, pcap, conversations ?? RebuildConversations(connections, segments), clean, connections);
-        return source;
+        return new FuzzSource(name, segments, key, pcap, conversations ?? RebuildConversations(connections, segments), clean, connections);
     }
 
     /// <summary>

@@ -10,7 +10,8 @@ namespace OpenDump.Tests.Fuzz;
 /// <summary>
 /// The captures every fuzz case starts from: the three Python SDK captures (decoded with their key),
 /// the bundled sample, and builder sessions of every body cipher with several connections in one
-/// capture, once cut cleanly and once with random splits, reordering and overlapping retransmissions.
+/// capture, once cut cleanly (one write per segment run) and once coalesced (several frames share a
+/// segment) with random splits, reordering and overlapping retransmissions.
 /// Built once per test run; each is checked to decode completely before any mutation is made.
 /// </summary>
 public static class FuzzSources
@@ -41,7 +42,7 @@ public static class FuzzSources
             FuzzSource.FromConversations("synthetic", synthetic,
                 TcpSegmenter.Merge(synthetic.Select((c, i) => (IEnumerable<TestSegment>)c.Segment(new SegmenterOptions { Seed = 11 + i })).ToArray()), sdkKey),
             FuzzSource.FromConversations("synthetic-hostile", synthetic,
-                TcpSegmenter.Merge(synthetic.Select((c, i) => (IEnumerable<TestSegment>)c.Segment(SegmenterOptions.Hostile(21 + i))).ToArray()), sdkKey),
+                TcpSegmenter.Merge(synthetic.Select((c, i) => (IEnumerable<TestSegment>)c.Segment(SegmenterOptions.Hostile(21 + i) with { Coalesce = true })).ToArray()), sdkKey),
         };
 
         // The SDK captures must decode here exactly as their golden files count them.
