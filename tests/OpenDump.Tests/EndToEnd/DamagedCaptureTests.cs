@@ -87,4 +87,31 @@ public sealed class DamagedCaptureTests
         File.WriteAllBytes(cut, File.ReadAllBytes(path)[..keep]);
         return cut;
     }
+
+    [Fact]
+    public void An_absurd_record_length_is_named_with_its_exact_file_offset()
+    {
+        var bytes = File.ReadAllBytes(Fixtures.SdkTcp("plain.pcap"));
+        var offset = 24;
+        for (var i = 0; i < 19; i++) offset += 16 + BitConverter.ToInt32(bytes, offset + 8);
+        BitConverter.GetBytes(0x7ffffff0).CopyTo(bytes, offset + 8);
+        BitConverter.GetBytes(0x7ffffff0).CopyTo(bytes, offset + 12);
+        var path = Path.Combine(Path.GetTempPath(), $"opendump-absurd-{Guid.NewGuid():N}.pcap");
+        File.WriteAllBytes(path, bytes);
+        try
+        {
+            var sink = new CollectingSink();
+            using var source = new PcapFileSource(path);
+            var summary = CaptureAnalyzer.Run(source, new AnalyzerOptions(), sink);
+            Assert.Equal(19, summary.Packets);
+            var problem = Assert.Single(sink.CaptureDiagnostics);
+            Assert.Contains($"at file offset {offset} after packet 19", problem.Message);
+            Assert.Contains("2147483632", problem.Message);
+            Assert.Equal(SdkCaptureTests.Decode("plain", withKey: false).Frames.Take(sink.Frames.Count).Select(f => f.SerialNo), sink.Frames.Select(f => f.SerialNo));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
