@@ -69,35 +69,16 @@ internal static class ReadCommand
         }
 
         using var output = outStream;
-        var counting = new ProblemCounter();
         var progress = Progress.ForTerminal(stderr, dataOnTerminal: outPath is null && !Console.IsOutputRedirected && stdout is not MemoryStream);
         stderr = new ProgressAwareWriter(stderr, progress);
-        AnalysisSummary summary;
-        switch (format)
-        {
-            case "jsonl":
-            {
-                using var w = new JsonLinesWriter(output, line => stderr.WriteLine(line));
-                summary = CaptureAnalyzer.Run(source, options, new TeeSink(w, counting), progress.Report);
-                break;
-            }
-            case "json":
-                summary = CaptureAnalyzer.Run(source, options, new TeeSink(new JsonSessionsWriter(output), counting, new StderrDiagnostics(stderr)), progress.Report);
-                break;
-            default:
-            {
-                using var text = new StreamWriter(output, new System.Text.UTF8Encoding(false), 1 << 16);
-                summary = CaptureAnalyzer.Run(source, options, new TeeSink(new TimelineWriter(text, verbose), counting), progress.Report);
-                text.Flush();
-                if (outPath is not null) new StderrDiagnostics(stderr).Replay(counting);
-                break;
-            }
-        }
+        using var frames = new FrameOutput(format, verbose, output, stderr, toFile: outPath is not null, live: false);
+        var summary = CaptureAnalyzer.Run(source, options, frames.Sink, progress.Report);
+        frames.Complete();
 
         progress.Clear();
         if (summary.Connections == 0 && summary.CaptureProblem is null)
             stderr.WriteLine($"opendump: no OpenD connections in {source.Name} ({summary.Packets} packets, {summary.TcpSegments} TCP segments); OpenD ports watched: {string.Join(", ", options.Reassembly.ServerPorts)} (use --port)");
-        return problems || counting.Errors > 0 ? ExitCodes.Problems : ExitCodes.Ok;
+        return problems || frames.Counter.Errors > 0 ? ExitCodes.Problems : ExitCodes.Ok;
     }
 }
 

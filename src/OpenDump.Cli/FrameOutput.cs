@@ -1,0 +1,51 @@
+using OpenDump.Output;
+using OpenDump.Session;
+
+namespace OpenDump.Cli;
+
+/// <summary>
+/// The output a command writes frames to (timeline, JSON Lines or JSON), with the error counter
+/// that picks the exit code and the routing of messages to stderr. Shared by read and live.
+/// </summary>
+internal sealed class FrameOutput : IDisposable
+{
+    private readonly StreamWriter? _text;
+    private readonly JsonLinesWriter? _jsonl;
+    private readonly Action? _afterRun;
+
+    public FrameOutput(string format, bool verbose, Stream output, TextWriter stderr, bool toFile, bool live)
+    {
+        Counter = new ProblemCounter();
+        switch (format)
+        {
+            case "jsonl":
+                _jsonl = new JsonLinesWriter(output, line => stderr.WriteLine(line));
+                Sink = new TeeSink(_jsonl, Counter);
+                break;
+            case "json":
+                Sink = new TeeSink(new JsonSessionsWriter(output), Counter, new StderrDiagnostics(stderr));
+                break;
+            default:
+                // Live output is read as it happens, so each line is flushed; a file read is buffered.
+                _text = new StreamWriter(output, new System.Text.UTF8Encoding(false), 1 << 16) { AutoFlush = live };
+                Sink = new TeeSink(new TimelineWriter(_text, verbose), Counter);
+                if (toFile) _afterRun = () => new StderrDiagnostics(stderr).Replay(Counter);
+                break;
+        }
+    }
+
+    public IAnalysisSink Sink { get; }
+    public ProblemCounter Counter { get; }
+
+    public void Complete()
+    {
+        _text?.Flush();
+        _afterRun?.Invoke();
+    }
+
+    public void Dispose()
+    {
+        _text?.Dispose();
+        _jsonl?.Dispose();
+    }
+}
