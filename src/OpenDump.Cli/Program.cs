@@ -8,6 +8,8 @@ const string Usage = """
     commands:
       read <capture>    decode a pcap/pcapng file (or - for stdin): timeline, jsonl or json
       keys <capture>    write the AES keys learned from handshakes as a key log (needs --rsa-key)
+      live              sniff OpenD traffic as it happens (default interface lo; needs capture rights)
+      interfaces        list the interfaces live can capture on
 
     opendump <command> --help   for the options of a command
     opendump --version
@@ -29,6 +31,8 @@ try
     {
         "read" => ReadCommand.Run(args[1..], Console.OpenStandardOutput(), Console.Error),
         "keys" => KeysCommand.Run(args[1..], Console.OpenStandardOutput(), Console.Error),
+        "live" => RunLive(args[1..]),
+        "interfaces" => Interfaces(),
         _ => throw new UsageException($"unknown command '{args[0]}'"),
     };
 }
@@ -37,4 +41,39 @@ catch (UsageException e)
     Console.Error.WriteLine($"opendump: {e.Message}");
     Console.Error.WriteLine("try 'opendump --help'");
     return ExitCodes.Usage;
+}
+
+// Ctrl-C asks the capture to stop; held frames are then flushed and the summary printed.
+static int RunLive(string[] args)
+{
+    using var stop = new CancellationTokenSource();
+    ConsoleCancelEventHandler onCancel = (_, e) =>
+    {
+        e.Cancel = true;
+        stop.Cancel();
+    };
+    Console.CancelKeyPress += onCancel;
+    try
+    {
+        return LiveCommand.Run(args, Console.OpenStandardOutput(), Console.Error, stop.Token);
+    }
+    finally
+    {
+        Console.CancelKeyPress -= onCancel;
+    }
+}
+
+static int Interfaces()
+{
+    try
+    {
+        foreach (var (name, description, addresses) in OpenDump.Capture.LiveCaptureSource.Interfaces())
+            Console.Out.WriteLine($"{name,-20} {string.Join(", ", addresses),-40} {description}");
+        return ExitCodes.Ok;
+    }
+    catch (Exception e) when (e is DllNotFoundException || e.InnerException is DllNotFoundException)
+    {
+        Console.Error.WriteLine("opendump: error: libpcap is not installed (Debian/Ubuntu: apt-get install libpcap0.8)");
+        return ExitCodes.CannotOpen;
+    }
 }

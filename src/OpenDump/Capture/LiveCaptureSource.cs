@@ -7,12 +7,13 @@ namespace OpenDump.Capture;
 public readonly record struct LiveCaptureStatistics(long Received, long DroppedByKernel, long DroppedByInterface);
 
 /// <summary>
-/// Packets as an interface sees them, through libpcap with a BPF filter. Reads wake up every
-/// <see cref="PollMilliseconds"/> so a stop request (Ctrl-C, --duration) is honoured promptly.
+/// Packets as an interface sees them, through libpcap with a BPF filter. An idle interface is
+/// polled every <see cref="IdleMilliseconds"/>, so a stop request (Ctrl-C, --duration) is honoured promptly.
 /// </summary>
 public sealed class LiveCaptureSource : ICaptureSource
 {
     public const int PollMilliseconds = 100;
+    public const int IdleMilliseconds = 5;
     private readonly LibPcapLiveDevice _device;
     private readonly CancellationToken _stop;
     private byte[] _buffer = new byte[65536];
@@ -34,7 +35,11 @@ public sealed class LiveCaptureSource : ICaptureSource
             ?? throw new CaptureOpenException($"no capture interface named '{interfaceName}' (see `opendump interfaces`)");
         try
         {
+            // Immediate delivery, and non-blocking reads polled by TryReadNext: on Linux libpcap's read
+            // timeout only starts once a packet has arrived, so a blocking read on a quiet interface
+            // would never see a stop request.
             _device.Open(new DeviceConfiguration { Mode = DeviceModes.None, ReadTimeout = PollMilliseconds, Snaplen = snapLength, Immediate = true });
+            _device.NonBlockingMode = true;
         }
         catch (PcapException e)
         {
@@ -94,7 +99,11 @@ public sealed class LiveCaptureSource : ICaptureSource
                 Problem = new CaptureProblem(Diagnostics.DiagnosticCodes.CaptureTruncated, $"capture on {Name} failed: {e.Message.Trim()}");
                 return false;
             }
-            if (status == GetPacketStatus.ReadTimeout) continue;
+            if (status == GetPacketStatus.ReadTimeout)
+            {
+                _stop.WaitHandle.WaitOne(IdleMilliseconds);
+                continue;
+            }
             if (status != GetPacketStatus.PacketRead)
             {
                 Problem = new CaptureProblem(Diagnostics.DiagnosticCodes.CaptureTruncated, $"capture on {Name} stopped: {_device.LastError}");

@@ -102,7 +102,8 @@ public sealed class PcapFileSource : ICaptureSource
     private static bool IsClassicPcap(string path)
     {
         Span<byte> magic = stackalloc byte[4];
-        using var f = File.OpenRead(path);
+        // Shared so a capture still being written (by tcpdump, or live -w) can be read.
+        using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         if (f.Read(magic) < 4) return false;
         var m = BitConverter.ToUInt32(magic);
         return m is 0xa1b2c3d4 or 0xd4c3b2a1 or 0xa1b23c4d or 0x4d3cb2a1;

@@ -61,5 +61,6 @@ public sealed class PcapNgWriter : IDisposable
 
     public void Flush() => _out.Flush();
 
-    public void Dispose() => _out.Flush();
+    /// <summary>Flushes and closes the stream: the writer owns it.</summary>
+    public void Dispose() => _out.Dispose();
 }
