@@ -42,7 +42,7 @@ public sealed class LiveCaptureTests
             .Build();
 
         var live = Task.Run(() => LiveCommand.Run(
-            ["-i", "lo", "--port", port.ToString(), "--format", "jsonl", "--rsa-key", Fixtures.SdkKey, "-w", pcapng],
+            ["-i", "lo", "--port", port.ToString(), "--format", "jsonl", "--rsa-key", Fixtures.SdkKey, "-w", pcapng, "--count", conversation.Messages.Count.ToString()],
             stdout, stderrWriter, stop.Token));
         try
         {
@@ -65,7 +65,9 @@ public sealed class LiveCaptureTests
                     Assert.Equal(m.Bytes, received);
                 }
             }
-            await WaitFor(() => Encoding.UTF8.GetString(stdout.ToArray()).Count(ch => ch == '\n') >= conversation.Messages.Count, TimeSpan.FromSeconds(10));
+            // --count stops the capture by itself once every frame is decoded.
+            await WaitFor(() => live.IsCompleted, TimeSpan.FromSeconds(15));
+            Assert.True(live.IsCompleted, "--count did not stop the capture");
         }
         finally
         {
