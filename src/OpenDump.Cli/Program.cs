@@ -32,7 +32,7 @@ try
         "read" => ReadCommand.Run(args[1..], Console.OpenStandardOutput(), Console.Error),
         "keys" => KeysCommand.Run(args[1..], Console.OpenStandardOutput(), Console.Error),
         "live" => RunLive(args[1..]),
-        "interfaces" => Interfaces(),
+        "interfaces" => InterfacesCommand.Run(Console.Out, Console.Error),
         _ => throw new UsageException($"unknown command '{args[0]}'"),
     };
 }
@@ -60,20 +60,5 @@ static int RunLive(string[] args)
     finally
     {
         Console.CancelKeyPress -= onCancel;
-    }
-}
-
-static int Interfaces()
-{
-    try
-    {
-        foreach (var (name, description, addresses) in OpenDump.Capture.LiveCaptureSource.Interfaces())
-            Console.Out.WriteLine($"{name,-20} {string.Join(", ", addresses),-40} {description}");
-        return ExitCodes.Ok;
-    }
-    catch (Exception e) when (e is DllNotFoundException || e.InnerException is DllNotFoundException)
-    {
-        Console.Error.WriteLine("opendump: error: libpcap is not installed (Debian/Ubuntu: apt-get install libpcap0.8)");
-        return ExitCodes.CannotOpen;
     }
 }

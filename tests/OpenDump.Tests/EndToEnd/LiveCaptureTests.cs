@@ -140,6 +140,15 @@ public sealed class LiveCaptureTests
         Assert.Contains("0 packets captured (0 dropped by the kernel, 0 by the interface); 0 OpenD connection(s), 0 frames", stderr.ToString());
     }
 
+    [Fact]
+    public void Interfaces_lists_loopback_with_its_address()
+    {
+        var stdout = new StringWriter();
+        Assert.Equal(ExitCodes.Ok, InterfacesCommand.Run(stdout, new StringWriter()));
+        var lo = Assert.Single(stdout.ToString().Split('\n'), l => l.StartsWith("lo "));
+        Assert.Contains("127.0.0.1", lo);
+    }
+
     private static async Task WaitFor(Func<bool> condition, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;

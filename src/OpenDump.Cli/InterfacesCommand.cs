@@ -1,0 +1,24 @@
+using OpenDump.Capture;
+
+namespace OpenDump.Cli;
+
+/// <summary>`opendump interfaces`: what `live -i` can capture on, with addresses.</summary>
+internal static class InterfacesCommand
+{
+    public static int Run(TextWriter stdout, TextWriter stderr)
+    {
+        IReadOnlyList<(string Name, string Description, IReadOnlyList<string> Addresses)> interfaces;
+        try
+        {
+            interfaces = LiveCaptureSource.Interfaces();
+        }
+        catch (Exception e) when (e is DllNotFoundException || e.InnerException is DllNotFoundException)
+        {
+            stderr.WriteLine("opendump: error: libpcap is not installed (Debian/Ubuntu: apt-get install libpcap0.8)");
+            return ExitCodes.CannotOpen;
+        }
+        foreach (var (name, description, addresses) in interfaces)
+            stdout.WriteLine($"{name,-20} {string.Join(", ", addresses),-40} {description}".TrimEnd());
+        return ExitCodes.Ok;
+    }
+}
