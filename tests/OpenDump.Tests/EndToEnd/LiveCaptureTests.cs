@@ -127,7 +127,7 @@ public sealed class LiveCaptureTests
     }
 
     [Fact]
-    public void Duration_stops_a_capture_on_a_quiet_interface_with_a_summary()
+    public async Task Duration_stops_a_capture_on_a_quiet_interface_with_a_summary()
     {
         // On Linux libpcap's read timeout starts only with a first packet; a stop must not depend on traffic.
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -135,8 +135,9 @@ public sealed class LiveCaptureTests
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         var stderr = new StringWriter();
         var run = Task.Run(() => LiveCommand.Run(["--port", port.ToString(), "--duration", "0.5"], new MemoryStream(), stderr));
-        Assert.True(run.Wait(TimeSpan.FromSeconds(15)), "live --duration did not stop on a quiet interface");
-        Assert.Equal(ExitCodes.Ok, run.Result);
+        var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(15)));
+        Assert.True(finished == run, "live --duration did not stop on a quiet interface");
+        Assert.Equal(ExitCodes.Ok, await run);
         Assert.Contains("0 packets captured (0 dropped by the kernel, 0 by the interface); 0 OpenD connection(s), 0 frames", stderr.ToString());
     }
 
