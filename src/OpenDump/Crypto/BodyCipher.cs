@@ -11,6 +11,10 @@ public sealed class BodyCipher : IDisposable
     private const int Block = 16;
     private readonly Aes _aes;
     private readonly byte[] _iv;
+    // Reused for every body: the one-shot DecryptEcb/DecryptCbc calls build a native cipher context
+    // each time, which cost more than the decryption itself. ECB has no state between blocks, and
+    // the CBC transform is reset to the IV after each body, as every OpenD body restarts from it.
+    private readonly ICryptoTransform _decryptor;
 
     public BodyCipher(EncryptionKind kind, ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv = default)
     {
@@ -21,13 +25,13 @@ public sealed class BodyCipher : IDisposable
         Kind = kind;
         _aes = Aes.Create();
         _aes.Key = key.ToArray();
-        _iv = iv.ToArray();
+        _iv = kind == EncryptionKind.AesCbc ? iv.ToArray() : new byte[Block];
+        _aes.Mode = kind == EncryptionKind.AesCbc ? CipherMode.CBC : CipherMode.ECB;
+        _aes.Padding = PaddingMode.None;
+        _decryptor = _aes.CreateDecryptor(_aes.Key, _iv);
     }
 
     public EncryptionKind Kind { get; }
-
-    /// <summary>Upper bound of the plaintext size for a body of <paramref name="bodyLength"/> bytes.</summary>
-    public static int MaxPlaintextLength(int bodyLength) => bodyLength;
 
     public bool TryDecrypt(ReadOnlySpan<byte> body, Span<byte> destination, out int written, out string? error)
     {
@@ -43,20 +47,45 @@ public sealed class BodyCipher : IDisposable
             case EncryptionKind.FtAesEcb:
                 return TryDecryptFtAes(body, destination, out written, out error);
             case EncryptionKind.AesEcb:
-                written = _aes.DecryptEcb(body, destination, PaddingMode.None);
+                written = Transform(body, destination);
                 written = StripPkcs7(destination[..written]);
                 return true;
             default:
-                try
+                if (body.IsEmpty)
                 {
-                    written = _aes.DecryptCbc(body, _iv, destination, PaddingMode.PKCS7);
-                    return true;
+                    error = "an AES-CBC body cannot be empty (PKCS#7 always adds a block)";
+                    return false;
                 }
-                catch (CryptographicException)
+                written = Transform(body, destination);
+                var pad = destination[written - 1];
+                if (pad is 0 or > Block || destination.Slice(written - pad, pad).ContainsAnyExcept(pad))
                 {
                     error = "AES-CBC padding is invalid after decryption (wrong key or IV?)";
                     return false;
                 }
+                written -= pad;
+                return true;
+        }
+    }
+
+    private int Transform(ReadOnlySpan<byte> input, Span<byte> output)
+    {
+        if (input.IsEmpty) return 0;
+        // ICryptoTransform works on arrays; a pooled one keeps the hot path free of allocations.
+        var inArray = System.Buffers.ArrayPool<byte>.Shared.Rent(input.Length);
+        var outArray = System.Buffers.ArrayPool<byte>.Shared.Rent(input.Length);
+        try
+        {
+            input.CopyTo(inArray);
+            var n = _decryptor.TransformBlock(inArray, 0, input.Length, outArray, 0);
+            if (Kind == EncryptionKind.AesCbc) _decryptor.TransformFinalBlock(inArray, 0, 0); // back to the IV
+            outArray.AsSpan(0, n).CopyTo(output);
+            return n;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(inArray);
+            System.Buffers.ArrayPool<byte>.Shared.Return(outArray);
         }
     }
 
@@ -77,8 +106,7 @@ public sealed class BodyCipher : IDisposable
             error = "FTAES tail is not 15 zero bytes and a length remainder (not FTAES-ECB?)";
             return false;
         }
-        var cipher = body[..^Block];
-        var n = cipher.IsEmpty ? 0 : _aes.DecryptEcb(cipher, destination, PaddingMode.None);
+        var n = Transform(body[..^Block], destination);
         written = remainder == 0 ? n : n - Block + remainder;
         return true;
     }
@@ -113,5 +141,9 @@ public sealed class BodyCipher : IDisposable
         }
     }
 
-    public void Dispose() => _aes.Dispose();
+    public void Dispose()
+    {
+        _decryptor.Dispose();
+        _aes.Dispose();
+    }
 }

@@ -36,36 +36,74 @@ public static class BodyDecoder
             return new DecodedBody(null, $"body is not a valid {what} {descriptor.FullName}: {e.Message}", []);
         }
 
-        var missing = new List<string>();
-        FindMissingRequired(message, "", missing, 0);
-        return new DecodedBody(message, null, missing);
+        // The cheap walk answers almost every frame; paths are spelled out only when something is missing.
+        List<string>? missing = null;
+        if (AnyMissing(message, 0)) FindMissingRequired(message, "", ref missing, 0);
+        return new DecodedBody(message, null, missing ?? (IReadOnlyList<string>)[]);
     }
 
-    private static void FindMissingRequired(IMessage message, string prefix, List<string> missing, int depth)
+    /// <summary>Per message type, only the fields that matter to the required-field check, found once.</summary>
+    private sealed record RequiredPlan(FieldDescriptor[] Required, FieldDescriptor[] Nested);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<MessageDescriptor, RequiredPlan> Plans = new();
+
+    private static RequiredPlan PlanFor(MessageDescriptor d) => Plans.GetOrAdd(d, static d =>
+    {
+        var fields = d.Fields.InDeclarationOrder();
+        return new RequiredPlan(
+            fields.Where(f => f.IsRequired).ToArray(),
+            fields.Where(f => f.FieldType == FieldType.Message && !f.IsMap && CanHoldRequired(f.MessageType, [])).ToArray());
+    });
+
+    private static bool CanHoldRequired(MessageDescriptor d, HashSet<MessageDescriptor> seen) =>
+        seen.Add(d) && d.Fields.InDeclarationOrder().Any(f => f.IsRequired || f.FieldType == FieldType.Message && !f.IsMap && CanHoldRequired(f.MessageType, seen));
+
+    private static bool AnyMissing(IMessage message, int depth)
+    {
+        if (depth > 32) return false;
+        var plan = PlanFor(message.Descriptor);
+        foreach (var field in plan.Required)
+            if (!field.Accessor.HasValue(message)) return true;
+        foreach (var field in plan.Nested)
+        {
+            if (field.IsRepeated)
+            {
+                foreach (var item in (System.Collections.IList)field.Accessor.GetValue(message))
+                    if (item is IMessage m && AnyMissing(m, depth + 1)) return true;
+            }
+            else if (field.Accessor.HasValue(message) && field.Accessor.GetValue(message) is IMessage child && AnyMissing(child, depth + 1))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void FindMissingRequired(IMessage message, string prefix, ref List<string>? missing, int depth)
     {
         if (depth > 32) return;
-        foreach (var field in message.Descriptor.Fields.InDeclarationOrder())
+        var plan = PlanFor(message.Descriptor);
+        foreach (var field in plan.Required)
         {
-            var path = prefix.Length == 0 ? field.JsonName : prefix + "." + field.JsonName;
-            if (field.IsRequired && !field.Accessor.HasValue(message))
-            {
-                missing.Add(path);
-                continue;
-            }
-            if (field.FieldType != FieldType.Message) continue;
+            if (!field.Accessor.HasValue(message)) (missing ??= []).Add(prefix.Length == 0 ? field.JsonName : prefix + "." + field.JsonName);
+        }
+        foreach (var field in plan.Nested)
+        {
             if (field.IsRepeated)
             {
                 var i = 0;
                 foreach (var item in (System.Collections.IList)field.Accessor.GetValue(message))
                 {
-                    if (item is IMessage m) FindMissingRequired(m, $"{path}[{i}]", missing, depth + 1);
+                    if (item is IMessage m) FindMissingRequired(m, $"{Path(prefix, field)}[{i}]", ref missing, depth + 1);
                     i++;
                 }
             }
-            else if (!field.IsMap && field.Accessor.HasValue(message) && field.Accessor.GetValue(message) is IMessage child)
+            else if (field.Accessor.HasValue(message) && field.Accessor.GetValue(message) is IMessage child)
             {
-                FindMissingRequired(child, path, missing, depth + 1);
+                FindMissingRequired(child, Path(prefix, field), ref missing, depth + 1);
             }
         }
     }
+
+    private static string Path(string prefix, FieldDescriptor field) => prefix.Length == 0 ? field.JsonName : prefix + "." + field.JsonName;
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Google.Protobuf.Reflection;
 
 namespace OpenDump.Decoding;
@@ -8,54 +9,58 @@ public sealed record ProtoInfo(uint Id, string Name, MessageDescriptor? Request,
     public MessageDescriptor? For(bool clientToServer) => clientToServer ? Request : Response;
 }
 
-/// <summary>protoID -> name and Request/Response descriptors, built once from <see cref="ProtoCatalog"/> and the generated code.</summary>
+/// <summary>
+/// protoID -> name and Request/Response descriptors, from <see cref="ProtoCatalog"/> and the
+/// generated code. A schema file's descriptor is built the first time a frame needs it: building
+/// all 180 at start-up costs about half a second, more than decoding a small capture.
+/// </summary>
 public sealed class ProtoRegistry
 {
-    private readonly Dictionary<uint, ProtoInfo> _byId;
-    private readonly Dictionary<string, ProtoInfo> _byName;
+    private readonly Dictionary<uint, ProtoEntry> _entries;
+    private readonly Dictionary<string, ProtoEntry> _byName;
+    private readonly Dictionary<string, Type> _reflectionTypes;
+    private readonly ConcurrentDictionary<uint, ProtoInfo> _resolved = new();
+    private readonly Lazy<IReadOnlyDictionary<string, FileDescriptor>> _allFiles;
 
-    private ProtoRegistry(IEnumerable<ProtoInfo> infos, IReadOnlyDictionary<string, FileDescriptor> files)
+    private ProtoRegistry()
     {
-        _byId = infos.ToDictionary(i => i.Id);
-        _byName = _byId.Values.ToDictionary(i => i.Name, StringComparer.OrdinalIgnoreCase);
-        SchemaFiles = files;
+        _entries = ProtoCatalog.Entries.ToDictionary(e => e.Id);
+        _byName = ProtoCatalog.Entries.ToDictionary(e => e.Name, StringComparer.OrdinalIgnoreCase);
+        // protoc names each file's holder "<Namespace>.<Namespace>Reflection", the namespace being the
+        // package without underscores; listing the types does not run their static constructors.
+        _reflectionTypes = typeof(ProtoRegistry).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: true, Namespace: { } ns } && t.Name == ns + "Reflection")
+            .ToDictionary(t => t.Namespace!, StringComparer.OrdinalIgnoreCase);
+        _allFiles = new Lazy<IReadOnlyDictionary<string, FileDescriptor>>(() =>
+            _reflectionTypes.Values.Select(DescriptorOf).OfType<FileDescriptor>().ToDictionary(f => f.Package, StringComparer.Ordinal));
     }
 
-    public static ProtoRegistry Default { get; } = Build();
+    public static ProtoRegistry Default { get; } = new();
 
-    /// <summary>Every compiled .proto file by package name.</summary>
-    public IReadOnlyDictionary<string, FileDescriptor> SchemaFiles { get; }
+    /// <summary>Every compiled .proto file by package name (builds them all).</summary>
+    public IReadOnlyDictionary<string, FileDescriptor> SchemaFiles => _allFiles.Value;
 
-    public IEnumerable<ProtoInfo> All => _byId.Values.OrderBy(i => i.Id);
+    public IEnumerable<ProtoInfo> All => _entries.Keys.Order().Select(id => Find(id)!);
 
-    public ProtoInfo? Find(uint protoId) => _byId.GetValueOrDefault(protoId);
+    public ProtoInfo? Find(uint protoId) =>
+        _entries.TryGetValue(protoId, out var entry) ? _resolved.GetOrAdd(protoId, _ => Resolve(entry)) : null;
 
-    public ProtoInfo? Find(string name) => _byName.GetValueOrDefault(name);
+    public ProtoInfo? Find(string name) => _byName.TryGetValue(name, out var entry) ? Find(entry.Id) : null;
 
-    private static ProtoRegistry Build()
+    /// <summary>The compiled file of a .proto package, or null when the package has none.</summary>
+    public FileDescriptor? SchemaFile(string package) =>
+        _reflectionTypes.TryGetValue(package.Replace("_", "", StringComparison.Ordinal), out var type) && DescriptorOf(type) is { } file && file.Package == package
+            ? file
+            : null;
+
+    private ProtoInfo Resolve(ProtoEntry e)
     {
-        var files = GeneratedFiles();
-        var infos = ProtoCatalog.Entries.Select(e =>
-        {
-            files.TryGetValue(e.SchemaPackage, out var file);
-            return new ProtoInfo(e.Id, e.Name,
-                file?.MessageTypes.FirstOrDefault(m => m.Name == e.RequestMessage),
-                file?.MessageTypes.FirstOrDefault(m => m.Name == e.ResponseMessage));
-        });
-        return new ProtoRegistry(infos, files);
+        var file = SchemaFile(e.SchemaPackage);
+        return new ProtoInfo(e.Id, e.Name,
+            file?.MessageTypes.FirstOrDefault(m => m.Name == e.RequestMessage),
+            file?.MessageTypes.FirstOrDefault(m => m.Name == e.ResponseMessage));
     }
 
-    // Each generated file has a static "<File>Reflection.Descriptor"; finding them by reflection keeps
-    // the list in step with the pinned package without a hand-kept list of 180 type names.
-    private static Dictionary<string, FileDescriptor> GeneratedFiles()
-    {
-        var result = new Dictionary<string, FileDescriptor>(StringComparer.Ordinal);
-        foreach (var type in typeof(ProtoRegistry).Assembly.GetTypes())
-        {
-            if (!type.IsClass || !type.IsAbstract || !type.Name.EndsWith("Reflection", StringComparison.Ordinal)) continue;
-            if (type.GetProperty("Descriptor", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)?.GetValue(null) is FileDescriptor fd)
-                result[fd.Package] = fd;
-        }
-        return result;
-    }
+    private static FileDescriptor? DescriptorOf(Type reflectionType) =>
+        reflectionType.GetProperty("Descriptor", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)?.GetValue(null) as FileDescriptor;
 }

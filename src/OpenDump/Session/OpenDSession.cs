@@ -493,16 +493,16 @@ public sealed class OpenDSession : IDisposable
         }
     }
 
-    // Every Response message starts with retType, retMsg, errCode (field numbers 1-3) whatever the protocol.
+    // Every Response message starts with retType, retMsg, errCode whatever the protocol; the fields
+    // are looked up once per message type.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Google.Protobuf.Reflection.MessageDescriptor, (Google.Protobuf.Reflection.FieldDescriptor? RetType, Google.Protobuf.Reflection.FieldDescriptor? RetMsg, Google.Protobuf.Reflection.FieldDescriptor? ErrCode)> ResultFields = new();
+
     private static void ReadResult(IMessage message, out int? retType, out string? retMsg, out int? errCode)
     {
-        retType = null;
-        retMsg = null;
-        errCode = null;
-        var fields = message.Descriptor.Fields;
-        if (fields.InDeclarationOrder().FirstOrDefault(f => f.Name == "retType") is { } rt && rt.Accessor.HasValue(message)) retType = (int)rt.Accessor.GetValue(message);
-        if (fields.InDeclarationOrder().FirstOrDefault(f => f.Name == "retMsg") is { } rm && rm.Accessor.HasValue(message)) retMsg = (string)rm.Accessor.GetValue(message);
-        if (fields.InDeclarationOrder().FirstOrDefault(f => f.Name == "errCode") is { } ec && ec.Accessor.HasValue(message)) errCode = (int)ec.Accessor.GetValue(message);
+        var (rt, rm, ec) = ResultFields.GetOrAdd(message.Descriptor, static d => (d.FindFieldByName("retType"), d.FindFieldByName("retMsg"), d.FindFieldByName("errCode")));
+        retType = rt is not null && rt.Accessor.HasValue(message) ? (int)rt.Accessor.GetValue(message) : null;
+        retMsg = rm is not null && rm.Accessor.HasValue(message) ? (string)rm.Accessor.GetValue(message) : null;
+        errCode = ec is not null && ec.Accessor.HasValue(message) ? (int)ec.Accessor.GetValue(message) : null;
     }
 
     private static int? MatchingEcbLength(in FrameHeader header, ReadOnlySpan<byte> blocks)
