@@ -58,7 +58,7 @@ public sealed class DamagedCaptureTests
     }
 
     [Fact]
-    public void Standard_input_is_read_by_the_real_command()
+    public async Task Standard_input_is_read_by_the_real_command()
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "OpenDump.Cli.dll");
         var start = new System.Diagnostics.ProcessStartInfo("dotnet", [cli, "read", "-", "--format", "jsonl", "--rsa-key", Fixtures.SdkKey])
@@ -70,13 +70,14 @@ public sealed class DamagedCaptureTests
         using var process = System.Diagnostics.Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using (var input = File.OpenRead(Fixtures.SdkTcp("ftaes.pcap"))) input.CopyTo(process.StandardInput.BaseStream);
+        await using (var input = File.OpenRead(Fixtures.SdkTcp("ftaes.pcap"))) await input.CopyToAsync(process.StandardInput.BaseStream);
         process.StandardInput.Close();
-        Assert.True(process.WaitForExit(60_000));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
 
-        Assert.Equal("", stderr.Result);
+        Assert.Equal("", await stderr);
         Assert.Equal(0, process.ExitCode);
-        var lines = stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(153, lines.Length);
         Assert.All(lines, l => Assert.Contains("\"sha1Ok\":true", l));
     }
