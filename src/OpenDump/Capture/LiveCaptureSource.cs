@@ -16,8 +16,7 @@ public sealed class LiveCaptureSource : ICaptureSource
     public const int IdleMilliseconds = 5;
     private readonly LibPcapLiveDevice _device;
     private readonly CancellationToken _stop;
-    private byte[] _buffer = new byte[65536];
-    private long _number;
+    private readonly PacketCopier _copier;
 
     public LiveCaptureSource(string interfaceName, string filter, CancellationToken stop, int snapLength = 262144)
     {
@@ -60,6 +59,7 @@ public sealed class LiveCaptureSource : ICaptureSource
         Name = interfaceName;
         Filter = filter;
         LinkType = (int)_device.LinkType;
+        _copier = new PacketCopier(LinkType);
     }
 
     public string Name { get; }
@@ -109,12 +109,7 @@ public sealed class LiveCaptureSource : ICaptureSource
                 Problem = new CaptureProblem(Diagnostics.DiagnosticCodes.CaptureTruncated, $"capture on {Name} stopped: {_device.LastError}");
                 return false;
             }
-            var data = capture.Data;
-            if (_buffer.Length < data.Length) _buffer = new byte[Math.Max(data.Length, _buffer.Length * 2)];
-            data.CopyTo(_buffer);
-            var tv = capture.Header.Timeval;
-            _number++;
-            packet = new CapturedPacket(_number, (long)tv.Seconds * 1_000_000 + (long)tv.MicroSeconds, LinkType, _buffer.AsMemory(0, data.Length), data.Length);
+            packet = _copier.Copy(capture);
             return true;
         }
         return false;

@@ -10,10 +10,8 @@ namespace OpenDump.Capture;
 public sealed class PcapFileSource : ICaptureSource
 {
     private readonly CaptureFileReaderDevice _device;
-    private readonly int _linkType;
     private readonly bool _classicPcap;
-    private byte[] _buffer = new byte[65536];
-    private long _number;
+    private readonly PacketCopier _copier;
     private long _offset;
 
     public PcapFileSource(string path)
@@ -43,7 +41,7 @@ public sealed class PcapFileSource : ICaptureSource
         {
             throw new CaptureOpenException($"{Name}: not a readable pcap or pcapng file ({e.Message.Trim()})", e);
         }
-        _linkType = (int)_device.LinkType;
+        _copier = new PacketCopier((int)_device.LinkType);
         // Classic pcap: 24-byte file header, then 16 bytes before each record; pcapng offsets are not tracked.
         _offset = _classicPcap ? 24 : 0;
     }
@@ -80,14 +78,8 @@ public sealed class PcapFileSource : ICaptureSource
                 return false;
         }
 
-        var data = capture.Data;
-        if (_buffer.Length < data.Length) _buffer = new byte[Math.Max(data.Length, _buffer.Length * 2)];
-        data.CopyTo(_buffer);
-        var tv = capture.Header.Timeval;
-        _number++;
-        _offset += 16 + data.Length;
-        packet = new CapturedPacket(_number, (long)tv.Seconds * 1_000_000 + (long)tv.MicroSeconds, _linkType,
-            _buffer.AsMemory(0, data.Length), data.Length);
+        packet = _copier.Copy(capture);
+        _offset += 16 + packet.Data.Length;
         return true;
     }
 
@@ -96,7 +88,7 @@ public sealed class PcapFileSource : ICaptureSource
         var where = _classicPcap ? $"at file offset {_offset}" : "";
         var text = string.IsNullOrWhiteSpace(libpcapMessage) ? "read error" : libpcapMessage.Trim();
         return new CaptureProblem(Diagnostics.DiagnosticCodes.CaptureTruncated,
-            $"{Name}: capture is damaged or truncated {where} after packet {_number}: {text}; everything before it is shown".Replace("  ", " "));
+            $"{Name}: capture is damaged or truncated {where} after packet {_copier.Count}: {text}; everything before it is shown".Replace("  ", " "));
     }
 
     private static bool IsClassicPcap(string path)

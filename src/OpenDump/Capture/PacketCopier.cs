@@ -1,0 +1,24 @@
+using SharpPcap;
+
+namespace OpenDump.Capture;
+
+/// <summary>
+/// Turns SharpPcap's packet (valid only until the next read) into our <see cref="CapturedPacket"/>,
+/// copying into one buffer reused for every packet, and numbering packets from 1.
+/// </summary>
+internal sealed class PacketCopier(int linkType)
+{
+    private byte[] _buffer = new byte[65536];
+
+    public long Count { get; private set; }
+
+    public CapturedPacket Copy(in PacketCapture capture)
+    {
+        var data = capture.Data;
+        if (_buffer.Length < data.Length) _buffer = new byte[Math.Max(data.Length, _buffer.Length * 2)];
+        data.CopyTo(_buffer);
+        var tv = capture.Header.Timeval;
+        Count++;
+        return new CapturedPacket(Count, (long)tv.Seconds * 1_000_000 + (long)tv.MicroSeconds, linkType, _buffer.AsMemory(0, data.Length), data.Length);
+    }
+}
