@@ -80,6 +80,4 @@ public static class FrameJson
     {
         if (value is null) w.WriteNull(name); else w.WriteString(name, value);
     }
-
-    public static string EncryptionName(EncryptionKind kind) => kind.Name();
 }

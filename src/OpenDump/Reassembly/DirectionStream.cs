@@ -15,7 +15,6 @@ internal sealed class DirectionStream
     public bool Started { get; private set; }
     public bool Closed { get; private set; }
     public long PendingBytes { get; private set; }
-    public long DeliveredBytes => _nextOffset;
     public bool HasPending => _pending.Count > 0;
 
     public void StartAt(uint firstDataSeq)

@@ -26,8 +26,6 @@ public sealed class TcpReassembler
         _options = options ?? new ReassemblyOptions();
     }
 
-    public int ConnectionCount => _nextNumber - 1;
-
     public void Process(in TcpSegment segment)
     {
         _now = segment.TimestampMicros;
