@@ -41,19 +41,7 @@ public static class KeyLog
 {
     public const string Header = "# opendump key log: connId client server algorithm aesKeyHex ivHex";
 
-    public static IReadOnlyList<KeyLogEntry> Load(string path)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new KeyLoadException($"cannot read key log '{path}': {e.Message}", e);
-        }
-        return Parse(text, path);
-    }
+    public static IReadOnlyList<KeyLogEntry> Load(string path) => Parse(KeyFile.ReadText(path, "key log"), path);
 
     public static IReadOnlyList<KeyLogEntry> Parse(string text, string source = "key log")
     {

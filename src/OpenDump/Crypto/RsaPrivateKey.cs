@@ -25,19 +25,7 @@ public sealed class RsaPrivateKey
     public int ModulusBytes { get; }
     public int ModulusBits => _private.Modulus.BitLength;
 
-    public static RsaPrivateKey Load(string path)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new KeyLoadException($"cannot read RSA key file '{path}': {e.Message}", e);
-        }
-        return Parse(text, path);
-    }
+    public static RsaPrivateKey Load(string path) => Parse(KeyFile.ReadText(path, "RSA key file"), path);
 
     /// <summary>Accepts PKCS#1 (BEGIN RSA PRIVATE KEY) and PKCS#8 (BEGIN PRIVATE KEY) PEM.</summary>
     public static RsaPrivateKey Parse(string pem, string source = "key")

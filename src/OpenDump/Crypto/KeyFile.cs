@@ -1,0 +1,17 @@
+namespace OpenDump.Crypto;
+
+/// <summary>Reading a key file (RSA key, key log) with one kind of error for every way it can fail.</summary>
+internal static class KeyFile
+{
+    public static string ReadText(string path, string what)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new KeyLoadException($"cannot read {what} '{path}': {e.Message}", e);
+        }
+    }
+}
