@@ -15,6 +15,8 @@ internal sealed class CaptureArguments
           --aes-iv <iv>         and its aesCBCiv, for AES-CBC
           --port <n>            OpenD server port (repeatable; default 11111). Connections whose first
                                 bytes are an OpenD header are followed on any port.
+          --ws-port <n>         OpenD WebSocket port of the JavaScript SDK (repeatable; default 33333).
+                                Connections opening with an HTTP upgrade to websocket are followed on any port.
           --max-body-len <n>    largest plausible bodyLen in bytes (default 67108864); larger = lost sync
           --max-held-bytes <n>  out-of-order bytes held per connection (default 16777216)
           --max-held-total <n>  out-of-order bytes held across connections (default 268435456)
@@ -24,6 +26,7 @@ internal sealed class CaptureArguments
     public string? Path { get; private set; }
     private string? _keyPath, _keyLogPath, _aesKey, _aesIv;
     private readonly HashSet<ushort> _ports = [];
+    private readonly HashSet<ushort> _wsPorts = [];
     private uint _maxBodyLen = 64 * 1024 * 1024;
     private readonly ReassemblyOptions _defaults = new();
     private long? _maxHeld, _maxHeldTotal;
@@ -42,6 +45,10 @@ internal sealed class CaptureArguments
             case "--port":
                 if (!ushort.TryParse(Value(args, ref i), out var port) || port == 0) throw new UsageException($"--port: '{args[i]}' is not a TCP port");
                 _ports.Add(port);
+                return true;
+            case "--ws-port":
+                if (!ushort.TryParse(Value(args, ref i), out var wsPort) || wsPort == 0) throw new UsageException($"--ws-port: '{args[i]}' is not a TCP port");
+                _wsPorts.Add(wsPort);
                 return true;
             case "--max-body-len":
                 if (!uint.TryParse(Value(args, ref i), out _maxBodyLen) || _maxBodyLen == 0) throw new UsageException($"--max-body-len: '{args[i]}' is not a positive byte count");
@@ -111,7 +118,8 @@ internal sealed class CaptureArguments
             MaxBodyLen = _maxBodyLen,
             Reassembly = new ReassemblyOptions
             {
-                ServerPorts = _ports.Count > 0 ? _ports : new HashSet<ushort> { 11111 },
+                ServerPorts = _ports.Count > 0 ? _ports : _defaults.ServerPorts,
+                WebSocketPorts = _wsPorts.Count > 0 ? _wsPorts : _defaults.WebSocketPorts,
                 MaxOutOfOrderBytesPerConnection = _maxHeld ?? _defaults.MaxOutOfOrderBytesPerConnection,
                 MaxOutOfOrderBytesTotal = _maxHeldTotal ?? _defaults.MaxOutOfOrderBytesTotal,
                 MaxConnections = _maxConnections ?? _defaults.MaxConnections,

@@ -1,3 +1,4 @@
+using OpenDump.Framing;
 using OpenDump.Capture;
 using OpenDump.Diagnostics;
 using OpenDump.Reassembly;
@@ -72,7 +73,7 @@ internal static class LiveCommand
         }
 
         var options = capture.BuildOptions(stderr, out var problems);
-        var filter = bpf ?? string.Join(" or ", options.Reassembly.ServerPorts.Order().Select(p => $"tcp port {p}"));
+        var filter = bpf ?? string.Join(" or ", options.Reassembly.ServerPorts.Concat(options.Reassembly.WebSocketPorts).Distinct().Order().Select(p => $"tcp port {p}"));
 
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
         if (duration is { } seconds) cancel.CancelAfter(TimeSpan.FromSeconds(seconds));
@@ -124,7 +125,7 @@ internal static class LiveCommand
 
         public void OnFrame(OpenDFrame frame)
         {
-            Bytes += 44 + frame.Header.BodyLen;
+            Bytes += (frame.Header is null ? 0 : FrameHeader.Size) + frame.BodyLen;
             if (++_frames == limit) cancel.Cancel();
         }
 

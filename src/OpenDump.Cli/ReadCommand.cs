@@ -77,7 +77,7 @@ internal static class ReadCommand
 
         progress.Clear();
         if (summary.Connections == 0 && summary.CaptureProblem is null)
-            stderr.WriteLine($"opendump: no OpenD connections in {source.Name} ({summary.Packets} packets, {summary.TcpSegments} TCP segments); OpenD ports watched: {string.Join(", ", options.Reassembly.ServerPorts)} (use --port)");
+            stderr.WriteLine($"opendump: no OpenD connections in {source.Name} ({summary.Packets} packets, {summary.TcpSegments} TCP segments); OpenD ports watched: {string.Join(", ", options.Reassembly.ServerPorts)}, WebSocket: {string.Join(", ", options.Reassembly.WebSocketPorts)} (use --port, --ws-port)");
         return problems || frames.Counter.Errors > 0 ? ExitCodes.Problems : ExitCodes.Ok;
     }
 }

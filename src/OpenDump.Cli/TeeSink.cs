@@ -17,6 +17,11 @@ internal sealed class TeeSink(params IAnalysisSink[] sinks) : IAnalysisSink
         foreach (var s in sinks) s.OnConnectionDiagnostic(connection, diagnostic, timestampMicros);
     }
 
+    public void OnConnectionEvent(TcpConnection connection, ConnectionEvent connectionEvent)
+    {
+        foreach (var s in sinks) s.OnConnectionEvent(connection, connectionEvent);
+    }
+
     public void OnCaptureDiagnostic(Diagnostic diagnostic)
     {
         foreach (var s in sinks) s.OnCaptureDiagnostic(diagnostic);

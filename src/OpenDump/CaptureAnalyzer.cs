@@ -22,8 +22,8 @@ public sealed class CaptureAnalyzer : IStreamHandler, IDisposable
     private readonly ILinkDecoder _linkDecoder;
     private readonly TcpReassembler _reassembler;
     private readonly SessionContext _context;
-    private readonly Dictionary<TcpConnection, OpenDSession> _sessions = new(ReferenceEqualityComparer.Instance);
-    private readonly List<OpenDSession> _allSessions = [];
+    private readonly Dictionary<TcpConnection, IConnectionSession> _sessions = new(ReferenceEqualityComparer.Instance);
+    private readonly List<IConnectionSession> _allSessions = [];
     private readonly HashSet<string> _linkProblemsSaid = [];
     private long _packets, _segments, _nonTcp, _malformed;
     private bool _finished;
@@ -91,7 +91,9 @@ public sealed class CaptureAnalyzer : IStreamHandler, IDisposable
 
     void IStreamHandler.OnConnectionOpened(TcpConnection connection)
     {
-        var session = new OpenDSession(connection, _context);
+        IConnectionSession session = connection.Transport == Transport.WebSocket
+            ? new WebSocketSession(connection, _context)
+            : new OpenDSession(connection, _context);
         _sessions[connection] = session;
         _allSessions.Add(session);
     }

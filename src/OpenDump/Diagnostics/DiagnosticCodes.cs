@@ -34,6 +34,16 @@ public static class DiagnosticCodes
     public const string DecodeFailed = "opendump.decode_failed";
     public const string MissingRequired = "opendump.missing_required";
 
+    // WebSocket transport
+    public const string BadHttp = "opendump.ws_bad_http";
+    public const string UpgradeRefused = "opendump.ws_upgrade_refused";
+    public const string BadWebSocketFrame = "opendump.ws_bad_frame";
+    public const string Deflate = "opendump.ws_deflate";
+    public const string BadSdkMessage = "opendump.ws_bad_message";
+    public const string Tls = "opendump.tls";
+    public const string WsError = "opendump.ws_error";
+    public const string LoginFailed = "opendump.ws_login_failed";
+
     // Session
     public const string UnpairedResponse = "opendump.unpaired_response";
 }

@@ -15,6 +15,7 @@ public static class FrameSummary
 
     public static string Describe(OpenDFrame frame)
     {
+        if (frame.WebSocket is { } ws && DescribeWebSocket(frame, ws) is { } special) return special;
         if (frame.RetType is { } rt and not 0)
         {
             var err = frame.ErrCode is { } ec and not 0 ? $" errCode={ec}" : "";
@@ -33,6 +34,24 @@ public static class FrameSummary
             parts.Add(string.Join(' ', distinct.Take(MaxSecurities)) + (distinct.Count > MaxSecurities ? $" +{distinct.Count - MaxSecurities}" : ""));
         }
         return string.Join(' ', parts);
+    }
+
+    private static string? DescribeWebSocket(OpenDFrame frame, WsMessageInfo ws)
+    {
+        var prefix = ws.Failed ? $"FAILED wsError={ws.Error}{(ws.Error switch { 1 => " (timeout)", 2 => " (OpenD timeout)", 3 => " (disconnected)", _ => "" })} errmsg=\"{ws.Errmsg}\"" : null;
+        switch (frame.ProtoId)
+        {
+            case 1 when frame.Message is InitWebSocket.Request { C2S: { } c2s }:
+                return $"login key md5={(c2s.HasWebsocketKey ? c2s.WebsocketKey : "(none)")}{(c2s.HasProgrammingLanguage ? $" {c2s.ProgrammingLanguage}" : "")}";
+            case 1 when frame.Direction == Reassembly.FlowDirection.ServerToClient:
+                var ok = !ws.Failed && frame.RetType == 0;
+                var conn = frame.Message is InitWebSocket.Response { S2C: { HasConnID: true } s2c } ? $" connID={s2c.ConnID}" : "";
+                return ok ? $"login ok{conn}" : $"LOGIN FAILED{(prefix is null ? "" : " " + prefix[7..])}{(frame.RetType is { } rt and not 0 ? $" retType={rt} retMsg=\"{frame.RetMsg}\"" : "")}";
+            case 2 when frame.Direction == Reassembly.FlowDirection.ServerToClient:
+                return "OPEND DISCONNECTED: OpenD's side of this WebSocket connection closed";
+        }
+        if (prefix is null) return null;
+        return frame.RetType is { } r and not 0 ? $"{prefix} retType={r} retMsg=\"{frame.RetMsg}\"" : prefix;
     }
 
     private static void Walk(IMessage message, List<string> securities, ref string? account, int depth)

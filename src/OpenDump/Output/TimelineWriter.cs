@@ -28,10 +28,19 @@ public sealed class TimelineWriter(TextWriter output, bool verbose = false) : IA
         sb.Append(f.Direction == FlowDirection.ClientToServer ? " → " : f.Kind == FrameKind.Push ? " ⇐ " : " ← ");
         sb.Append(f.ProtoId.ToString(CultureInfo.InvariantCulture).PadLeft(5)).Append(' ').Append((f.ProtoName ?? "?").PadRight(28));
         sb.Append(" sn=").Append(f.SerialNo.ToString(CultureInfo.InvariantCulture).PadRight(10));
-        sb.Append(f.Header.BodyLen.ToString(CultureInfo.InvariantCulture).PadLeft(8)).Append("B ");
-        sb.Append(f.Header.ProtoFmt == 1 ? "json " : "     ");
-        sb.Append(f.Encryption.Name().PadRight(9)).Append(' ');
-        sb.Append(f.Sha1Ok switch { true => "sha1 ok ", false => "SHA1 BAD", null => "sha1 ?  " });
+        sb.Append(f.BodyLen.ToString(CultureInfo.InvariantCulture).PadLeft(8)).Append("B ");
+        sb.Append(f.ProtoFmt == 1 ? "json " : "     ");
+        if (f.WebSocket is { } ws)
+        {
+            // No encryption and no SHA-1 on this transport; how the message travelled takes their place.
+            var how = ws.Compressed ? "ws+defl" : "ws";
+            sb.Append(how.PadRight(9)).Append(' ').Append((ws.Frames == 1 ? "" : $"{ws.Frames} frames").PadRight(8));
+        }
+        else
+        {
+            sb.Append(f.Encryption.Name().PadRight(9)).Append(' ');
+            sb.Append(f.Sha1Ok switch { true => "sha1 ok ", false => "SHA1 BAD", null => "sha1 ?  " });
+        }
         sb.Append(' ').Append(f.Kind switch
         {
             FrameKind.Push => "push".PadRight(11),
@@ -48,7 +57,7 @@ public sealed class TimelineWriter(TextWriter output, bool verbose = false) : IA
         foreach (var d in f.Diagnostics) output.WriteLine($"      {d.Severity.ToString().ToLowerInvariant()}: {d.Message}");
         if (f.Message is not null)
         {
-            output.WriteLine(Indent(Pretty.Format(f.Message)));
+            output.WriteLine(Indent(Pretty.Format(Redacted(f.Message))));
         }
         else if (f.RawFields is { } raw)
         {
@@ -64,6 +73,12 @@ public sealed class TimelineWriter(TextWriter output, bool verbose = false) : IA
     {
         Announce(connection, timestampMicros);
         output.WriteLine($"{Relative(timestampMicros)}  #{connection.Number.ToString(CultureInfo.InvariantCulture).PadRight(3)} ! {d.Severity.ToString().ToLowerInvariant()} {d.Code}: {d.Message}");
+    }
+
+    public void OnConnectionEvent(TcpConnection connection, ConnectionEvent e)
+    {
+        Announce(connection, e.TimestampMicros);
+        output.WriteLine($"{Relative(e.TimestampMicros)}  #{connection.Number.ToString(CultureInfo.InvariantCulture).PadRight(3)} {(e.Direction == FlowDirection.ClientToServer ? "→" : "←")} {e.Text}");
     }
 
     public void OnCaptureDiagnostic(Diagnostic d) => output.WriteLine($"! {d.Severity.ToString().ToLowerInvariant()} {d.Code}: {d.Message}");
@@ -84,11 +99,26 @@ public sealed class TimelineWriter(TextWriter output, bool verbose = false) : IA
             var ver = c.ClientVer is null ? "" : $" clientVer={c.ClientVer}";
             var lang = c.ProgrammingLanguage is null ? "" : $" {c.ProgrammingLanguage}";
             var keys = c.KeysKnown ? "" : " KEYS UNKNOWN";
+            var ws = c.WebSocket is { } w ? WebSocketLine(w) : "";
             var problems = c.GapBytes > 0 || c.UnparsedBytes > 0 ? $" MISSING={c.GapBytes}B UNPARSED={c.UnparsedBytes}B" : "";
             var bytes = $" bytes c2s={c.ClientToServer.StreamBytes} s2c={c.ServerToClient.StreamBytes}";
-            output.WriteLine($"  #{c.Connection.Number} {c.Connection.Client} → {c.Connection.Server} connID={c.ConnId ?? "?"}{who}{ver}{lang} encryption={c.Encryption.Name()}{keys} frames={c.Frames}{bytes}{problems} {FormatDuration(c.LastTimestampMicros - c.FirstTimestampMicros)}");
+            output.WriteLine($"  #{c.Connection.Number} {c.Connection.Client} → {c.Connection.Server} connID={c.ConnId ?? "?"}{who}{ver}{lang} {(c.WebSocket is null ? $"encryption={c.Encryption.Name()}" : "websocket")}{ws}{keys} frames={c.Frames}{bytes}{problems} {FormatDuration(c.LastTimestampMicros - c.FirstTimestampMicros)}");
         }
         output.Flush();
+    }
+
+    private static string WebSocketLine(WebSocketSummary w)
+    {
+        var parts = new List<string>();
+        if (w.Tls) parts.Add("TLS (not decodable)");
+        if (w.Path is not null) parts.Add($"path={w.Path}");
+        if (w.UpgradeStatus is { } st and not 101) parts.Add($"UPGRADE REFUSED ({st})");
+        if (w.ExtensionsAccepted is not null) parts.Add($"extensions={w.ExtensionsAccepted}");
+        if (w.LoginKeyMd5 is not null) parts.Add($"login key md5={w.LoginKeyMd5}");
+        if (w.LoginSucceeded == false) parts.Add("LOGIN FAILED");
+        if (w.OpenDDisconnected) parts.Add("OPEND DISCONNECTED");
+        if (w.CloseCode is { } code) parts.Add($"closed {code}{(w.CloseReason is null ? "" : $" \"{w.CloseReason}\"")}");
+        return parts.Count == 0 ? "" : " " + string.Join(' ', parts);
     }
 
     private void Announce(TcpConnection c, long ts)
@@ -105,6 +135,15 @@ public sealed class TimelineWriter(TextWriter output, bool verbose = false) : IA
     }
 
     private static string FormatDuration(long micros) => (micros / 1e6).ToString("0.000", CultureInfo.InvariantCulture) + "s";
+
+    // InitWebSocket.C2S can carry the user's RSA private key; the timeline shows the login by the key's MD5 only.
+    private static IMessage Redacted(IMessage message)
+    {
+        if (message is not InitWebSocket.Request { C2S: { HasRSAPrivateKey: true } c2s } request) return message;
+        var copy = request.Clone();
+        copy.C2S.RSAPrivateKey = $"<redacted: {c2s.RSAPrivateKey.Length} characters>";
+        return copy;
+    }
 
     private static string Indent(string text) => "      " + text.Replace("\n", "\n      ");
 }

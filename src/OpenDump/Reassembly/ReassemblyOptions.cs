@@ -5,7 +5,10 @@ public sealed record ReassemblyOptions
     /// <summary>Ports OpenD listens on; a connection to one of them is OpenD whatever it carries.</summary>
     public IReadOnlySet<ushort> ServerPorts { get; init; } = new HashSet<ushort> { 11111 };
 
-    /// <summary>Also follow connections on other ports whose first bytes are an OpenD header.</summary>
+    /// <summary>Ports of OpenD's WebSocket API (the JavaScript SDK); connections to them are read as WebSocket.</summary>
+    public IReadOnlySet<ushort> WebSocketPorts { get; init; } = new HashSet<ushort> { 33333 };
+
+    /// <summary>Also follow connections on other ports whose first bytes are an OpenD header or a WebSocket upgrade.</summary>
     public bool DetectByContent { get; init; } = true;
 
     /// <summary>Out-of-order bytes held per connection before the missing bytes are declared lost.</summary>

@@ -13,8 +13,20 @@ public static class FlowDirectionNames
     public static string Name(this FlowDirection d) => d == FlowDirection.ClientToServer ? "c2s" : "s2c";
 }
 
+/// <summary>How an SDK talks to OpenD: its own framing over TCP, or the JavaScript SDK's over WebSocket.</summary>
+public enum Transport
+{
+    Tcp,
+    WebSocket,
+}
+
+public static class TransportNames
+{
+    public static string Name(this Transport t) => t == Transport.Tcp ? "tcp" : "ws";
+}
+
 /// <summary>One TCP connection that carries OpenD traffic, numbered from 1 in order of first sight.</summary>
-public sealed record TcpConnection(int Number, Endpoint Client, Endpoint Server, long FirstTimestampMicros, bool HandshakeSeen)
+public sealed record TcpConnection(int Number, Endpoint Client, Endpoint Server, long FirstTimestampMicros, bool HandshakeSeen, Transport Transport = Transport.Tcp)
 {
     public override string ToString() => $"#{Number} {Client}-{Server}";
 }

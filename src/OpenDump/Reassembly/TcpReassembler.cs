@@ -6,7 +6,8 @@ namespace OpenDump.Reassembly;
 /// <summary>
 /// Follows TCP connections that carry OpenD traffic and hands each direction on as an ordered
 /// byte stream. A connection is OpenD when its server port is one of the configured ports, or
-/// when its first bytes are an OpenD header (so non-default ports need no flag).
+/// when its first bytes are an OpenD header or an HTTP upgrade to WebSocket (so non-default ports
+/// need no flag).
 /// </summary>
 public sealed class TcpReassembler
 {
@@ -166,25 +167,27 @@ public sealed class TcpReassembler
     private ConnectionState NewState(in TcpSegment segment)
     {
         var (client, server) = GuessRoles(segment);
-        var onPort = _options.ServerPorts.Contains(server.Port);
         var state = new ConnectionState(this, client, server, segment.Has(TcpFlags.Syn));
-        if (!onPort && !_options.DetectByContent) state.Ignored = true;
-        else if (onPort) Open(state);
+        if (_options.WebSocketPorts.Contains(server.Port)) Open(state, Transport.WebSocket);
+        else if (_options.ServerPorts.Contains(server.Port)) Open(state, Transport.Tcp);
+        else if (!_options.DetectByContent) state.Ignored = true;
         return state;
     }
 
     private (Endpoint Client, Endpoint Server) GuessRoles(in TcpSegment s)
     {
         if (s.Has(TcpFlags.Syn)) return s.Has(TcpFlags.Ack) ? (s.Destination, s.Source) : (s.Source, s.Destination);
-        if (_options.ServerPorts.Contains(s.Destination.Port)) return (s.Source, s.Destination);
-        if (_options.ServerPorts.Contains(s.Source.Port)) return (s.Destination, s.Source);
+        if (IsServerPort(s.Destination.Port)) return (s.Source, s.Destination);
+        if (IsServerPort(s.Source.Port)) return (s.Destination, s.Source);
         // Without a handshake, the ephemeral (higher) port is the client's.
         return s.Source.Port >= s.Destination.Port ? (s.Source, s.Destination) : (s.Destination, s.Source);
     }
 
-    private void Open(ConnectionState state)
+    private bool IsServerPort(ushort port) => _options.ServerPorts.Contains(port) || _options.WebSocketPorts.Contains(port);
+
+    private void Open(ConnectionState state, Transport transport)
     {
-        state.Connection = new TcpConnection(_nextNumber++, state.Client, state.Server, _now, state.HandshakeSeen);
+        state.Connection = new TcpConnection(_nextNumber++, state.Client, state.Server, _now, state.HandshakeSeen, transport);
         _handler.OnConnectionOpened(state.Connection);
     }
 
@@ -193,12 +196,13 @@ public sealed class TcpReassembler
         if (state.Ignored) return;
         if (state.Connection is null)
         {
-            if (!LooksLikeOpenD(data))
+            if (LooksLikeOpenD(data)) Open(state, Transport.Tcp);
+            else if (direction == FlowDirection.ClientToServer && LooksLikeWebSocketUpgrade(data)) Open(state, Transport.WebSocket);
+            else
             {
                 state.Ignored = true;
                 return;
             }
-            Open(state);
         }
         _handler.OnData(state.Connection!, direction, data, _now, _packet);
     }
@@ -215,6 +219,16 @@ public sealed class TcpReassembler
         if (first.Length >= 1 && first[0] != FrameHeader.Magic0) return false;
         if (first.Length >= 2 && first[1] != FrameHeader.Magic1) return false;
         return first.Length < 7 || first[FrameHeader.ProtoFmtOffset] <= FrameHeader.FormatJson;
+    }
+
+    // SDK upgrade requests are a few hundred bytes, so the Upgrade field is in the first segment;
+    // requiring it keeps ordinary HTTP on other ports out.
+    private static bool LooksLikeWebSocketUpgrade(ReadOnlySpan<byte> first)
+    {
+        if (!first.StartsWith("GET "u8)) return false;
+        var headEnd = first.IndexOf("\r\n\r\n"u8);
+        var head = System.Text.Encoding.Latin1.GetString(headEnd < 0 ? first : first[..headEnd]);
+        return System.Text.RegularExpressions.Regex.IsMatch(head, @"\r\nupgrade:[ \t]*websocket[ \t]*(\r|$)", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Multiline);
     }
 
     private readonly record struct ConnectionKey(Endpoint A, Endpoint B)

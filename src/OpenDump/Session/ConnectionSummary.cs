@@ -31,4 +31,25 @@ public sealed record ConnectionSummary
     public long GapBytes => ClientToServer.GapBytes + ServerToClient.GapBytes;
     public long UnparsedBytes => ClientToServer.GarbageBytes + ServerToClient.GarbageBytes + ClientToServer.LostFrameBytes + ServerToClient.LostFrameBytes;
     public IReadOnlyList<Diagnostic> Diagnostics { get; init; } = [];
+    public Transport Transport => Connection.Transport;
+    /// <summary>WebSocket connections only: the upgrade, the login and how the connection ended.</summary>
+    public WebSocketSummary? WebSocket { get; init; }
+}
+
+public sealed record WebSocketSummary
+{
+    public string? Path { get; init; }
+    public string? ExtensionsOffered { get; init; }
+    public string? ExtensionsAccepted { get; init; }
+    /// <summary>The HTTP status of the upgrade response (101 when accepted), null when not captured.</summary>
+    public int? UpgradeStatus { get; init; }
+    /// <summary>websocketKey of the login: the MD5 of the user's key, never the key.</summary>
+    public string? LoginKeyMd5 { get; init; }
+    public bool? LoginSucceeded { get; init; }
+    public bool Tls { get; init; }
+    public int Pings { get; init; }
+    public int Pongs { get; init; }
+    public ushort? CloseCode { get; init; }
+    public string? CloseReason { get; init; }
+    public bool OpenDDisconnected { get; init; }
 }

@@ -11,9 +11,15 @@ public interface IAnalysisSink
     /// <summary>Something about a connection that is not one frame: a gap, bytes that are not OpenD, a missing key (said once).</summary>
     void OnConnectionDiagnostic(TcpConnection connection, Diagnostic diagnostic, long timestampMicros);
 
+    /// <summary>Something that happened on a connection that is neither a frame nor a problem: a WebSocket upgrade, ping, pong or close.</summary>
+    void OnConnectionEvent(TcpConnection connection, ConnectionEvent connectionEvent) { }
+
     /// <summary>Something about the capture or the options (damaged file, bad key file).</summary>
     void OnCaptureDiagnostic(Diagnostic diagnostic);
 
     /// <summary>The end: one summary per connection, in connection order.</summary>
     void OnComplete(IReadOnlyList<ConnectionSummary> connections);
 }
+
+/// <summary>A connection-level event, in capture order with the frames. <see cref="Kind"/> is a stable name (ws_upgrade, ws_ping, ws_pong, ws_close).</summary>
+public sealed record ConnectionEvent(long TimestampMicros, FlowDirection Direction, string Kind, string Text);

@@ -26,7 +26,18 @@ public sealed record OpenDFrame
     public required TcpConnection Connection { get; init; }
     public required string? ConnId { get; init; }
     public required FlowDirection Direction { get; init; }
-    public required FrameHeader Header { get; init; }
+    public required Transport Transport { get; init; }
+    /// <summary>protoID on TCP, cmd on WebSocket.</summary>
+    public required uint ProtoId { get; init; }
+    /// <summary>serialNo on TCP, section on WebSocket (a 64-bit counter there).</summary>
+    public required ulong SerialNo { get; init; }
+    /// <summary>The body's length as carried: ciphertext on TCP, the inflated message minus its header on WebSocket.</summary>
+    public required uint BodyLen { get; init; }
+    public required byte ProtoFmt { get; init; }
+    /// <summary>The 44-byte TCP header; null on WebSocket.</summary>
+    public FrameHeader? Header { get; init; }
+    /// <summary>How a WebSocket message carried this frame; null on TCP.</summary>
+    public WsMessageInfo? WebSocket { get; init; }
     public required ProtoInfo? Proto { get; init; }
     public required FrameKind Kind { get; init; }
     public required EncryptionKind Encryption { get; init; }
@@ -45,9 +56,17 @@ public sealed record OpenDFrame
     public IReadOnlyList<RawField>? RawFields { get; init; }
     public required IReadOnlyList<Diagnostic> Diagnostics { get; init; }
 
-    public uint ProtoId => Header.ProtoId;
-    public uint SerialNo => Header.SerialNo;
     public string? ProtoName => Proto?.Name;
+    public byte? ProtoVer => Header?.ProtoVer;
+}
+
+/// <summary>
+/// The WebSocket side of a frame: the SDK header's error and errmsg (server messages only), and how
+/// many WebSocket frames the message took, compressed or not.
+/// </summary>
+public sealed record WsMessageInfo(int? Error, string? Errmsg, int Frames, bool Compressed, long WireBytes)
+{
+    public bool Failed => Error is { } e && e != 0;
 }
 
 public static class FrameKindNames

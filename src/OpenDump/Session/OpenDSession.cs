@@ -14,7 +14,7 @@ namespace OpenDump.Session;
 /// The state of one OpenD connection: what the InitConnect handshake negotiated (keys, algorithm,
 /// connID), the requests waiting for replies, and the decoding of every frame in both directions.
 /// </summary>
-public sealed class OpenDSession : IDisposable
+public sealed class OpenDSession : IConnectionSession
 {
     private const uint InitConnectId = 1001;
 
@@ -346,25 +346,7 @@ public sealed class OpenDSession : IDisposable
         var haveBody = sha1Ok is not null;
         IMessage? message = null;
         IReadOnlyList<RawField>? rawFields = null;
-        if (haveBody)
-        {
-            var descriptor = proto?.For(direction == FlowDirection.ClientToServer);
-            if (descriptor is null)
-            {
-                diagnostics.Add(proto is null
-                    ? Diagnostic.Warning(DiagnosticCodes.UnknownProtoId, $"protoID {header.ProtoId} is not in the protocol table; body shown without a schema")
-                    : Diagnostic.Warning(DiagnosticCodes.NoSchema, $"{proto.Name} ({header.ProtoId}) has no {(direction == FlowDirection.ClientToServer ? "Request" : "Response")} schema in the pinned package; body shown without a schema"));
-            }
-            else
-            {
-                var decoded = BodyDecoder.Decode(descriptor, header.ProtoFmt, plain);
-                message = decoded.Message;
-                if (decoded.Error is not null) diagnostics.Add(Diagnostic.Error(DiagnosticCodes.DecodeFailed, decoded.Error));
-                if (decoded.MissingRequired.Count > 0)
-                    diagnostics.Add(Diagnostic.Warning(DiagnosticCodes.MissingRequired, $"required field(s) missing: {string.Join(", ", decoded.MissingRequired)}"));
-            }
-            if (message is null && header.ProtoFmt == FrameHeader.FormatProtobuf && RawProtobuf.TryParse(plain, out var raw)) rawFields = raw;
-        }
+        if (haveBody) message = FrameBodies.Decode(proto, header.ProtoId, direction, header.ProtoFmt, plain, diagnostics, out rawFields);
 
         // Keys are taken only from a handshake the SHA-1 vouches for; a wrong key can yield a parseable mess.
         if (header.ProtoId == InitConnectId && message is not null && sha1Ok == true) LearnFromHandshake(direction, message, encryption == EncryptionKind.Rsa, position);
@@ -396,7 +378,7 @@ public sealed class OpenDSession : IDisposable
 
         int? retType = null, errCode = null;
         string? retMsg = null;
-        if (direction == FlowDirection.ServerToClient && message is not null) ReadResult(message, out retType, out retMsg, out errCode);
+        if (direction == FlowDirection.ServerToClient && message is not null) FrameBodies.ReadResult(message, out retType, out retMsg, out errCode);
 
         _context.Sink.OnFrame(new OpenDFrame
         {
@@ -406,6 +388,11 @@ public sealed class OpenDSession : IDisposable
             Connection = _connection,
             ConnId = _summary.ConnId,
             Direction = direction,
+            Transport = Transport.Tcp,
+            ProtoId = header.ProtoId,
+            SerialNo = header.SerialNo,
+            BodyLen = header.BodyLen,
+            ProtoFmt = header.ProtoFmt,
             Header = header,
             Proto = proto,
             Kind = kind,
@@ -491,18 +478,6 @@ public sealed class OpenDSession : IDisposable
             _state = EncryptionState.KeysUnknown;
             Report(Diagnostic.Error(DiagnosticCodes.KeysUnknown, $"connection {_connection}: the handshake's AES parameters are unusable: {e.Message}"), position.TimestampMicros);
         }
-    }
-
-    // Every Response message starts with retType, retMsg, errCode whatever the protocol; the fields
-    // are looked up once per message type.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Google.Protobuf.Reflection.MessageDescriptor, (Google.Protobuf.Reflection.FieldDescriptor? RetType, Google.Protobuf.Reflection.FieldDescriptor? RetMsg, Google.Protobuf.Reflection.FieldDescriptor? ErrCode)> ResultFields = new();
-
-    private static void ReadResult(IMessage message, out int? retType, out string? retMsg, out int? errCode)
-    {
-        var (rt, rm, ec) = ResultFields.GetOrAdd(message.Descriptor, static d => (d.FindFieldByName("retType"), d.FindFieldByName("retMsg"), d.FindFieldByName("errCode")));
-        retType = rt is not null && rt.Accessor.HasValue(message) ? (int)rt.Accessor.GetValue(message) : null;
-        retMsg = rm is not null && rm.Accessor.HasValue(message) ? (string)rm.Accessor.GetValue(message) : null;
-        errCode = ec is not null && ec.Accessor.HasValue(message) ? (int)ec.Accessor.GetValue(message) : null;
     }
 
     private static int? MatchingEcbLength(in FrameHeader header, ReadOnlySpan<byte> blocks)

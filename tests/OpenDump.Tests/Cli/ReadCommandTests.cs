@@ -19,8 +19,9 @@ public sealed class ReadCommandTests
 
     private static readonly string[] JsonlKeys =
     [
-        "frame", "ts", "conn", "client", "server", "connId", "dir", "protoId", "proto", "kind", "protoFmt", "protoVer",
-        "serialNo", "bodyLen", "encryption", "decrypted", "sha1Ok", "latencyMs", "retType", "retMsg", "body", "raw", "diagnostics",
+        "frame", "ts", "conn", "transport", "client", "server", "connId", "dir", "protoId", "proto", "kind", "protoFmt", "protoVer",
+        "serialNo", "bodyLen", "encryption", "decrypted", "sha1Ok", "wsError", "wsErrmsg", "wsFrames", "wsCompressed",
+        "latencyMs", "retType", "retMsg", "body", "raw", "diagnostics",
     ];
 
     [Fact]

@@ -23,8 +23,8 @@ public sealed class DamagedCaptureTests
             var expected = SdkCaptureTests.Decode("plain", withKey: false).Frames;
             Assert.InRange(sink.Frames.Count, 10, expected.Count - 1);
             // Whatever was decoded is exactly what the whole capture gives for those frames.
-            Assert.Equal(expected.Take(sink.Frames.Count).Select(f => (f.ProtoId, f.SerialNo, f.Header.BodyLen)),
-                sink.Frames.Select(f => (f.ProtoId, f.SerialNo, f.Header.BodyLen)));
+            Assert.Equal(expected.Take(sink.Frames.Count).Select(f => (f.ProtoId, f.SerialNo, f.BodyLen)),
+                sink.Frames.Select(f => (f.ProtoId, f.SerialNo, f.BodyLen)));
             var problem = Assert.Single(sink.CaptureDiagnostics);
             Assert.Equal(DiagnosticCodes.CaptureTruncated, problem.Code);
             Assert.Matches(@"at file offset \d+ after packet \d+", problem.Message);

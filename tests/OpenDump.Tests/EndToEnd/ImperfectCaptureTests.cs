@@ -30,7 +30,7 @@ public sealed class ImperfectCaptureTests
         return b.Build();
     }
 
-    private static List<uint> PushSerials(CollectingSink sink) => sink.Frames.Where(f => f.ProtoId == 3011).Select(f => f.SerialNo).ToList();
+    private static List<ulong> PushSerials(CollectingSink sink) => sink.Frames.Where(f => f.ProtoId == 3011).Select(f => f.SerialNo).ToList();
 
     [Fact]
     public void After_a_lost_segment_the_framer_resynchronises_and_everything_else_decodes()
@@ -43,7 +43,7 @@ public sealed class ImperfectCaptureTests
 
         var sink = Analyze.Capture(segments, Key);
 
-        Assert.Equal(Enumerable.Range(100, 30).Select(i => (uint)i).Where(i => i != 109), PushSerials(sink));
+        Assert.Equal(Enumerable.Range(100, 30).Select(i => (ulong)i).Where(i => i != 109), PushSerials(sink));
         Assert.All(sink.Frames, f => Assert.True(f.Sha1Ok));
         var gap = Assert.Single(sink.ConnectionDiagnostics, d => d.Diagnostic.Code == DiagnosticCodes.TcpGap);
         Assert.Contains($"{serverData[10].Payload.Length} bytes missing", gap.Diagnostic.Message);
@@ -86,7 +86,7 @@ public sealed class ImperfectCaptureTests
 
         var sink = Analyze.Capture(segments, Key);
 
-        Assert.Equal(Enumerable.Range(100, 30).Select(i => (uint)i).Where(i => i != 104), PushSerials(sink));
+        Assert.Equal(Enumerable.Range(100, 30).Select(i => (ulong)i).Where(i => i != 104), PushSerials(sink));
         Assert.All(sink.Frames, f => Assert.True(f.Sha1Ok));
         Assert.Contains(sink.ConnectionDiagnostics, d => d.Diagnostic.Code == DiagnosticCodes.Sha1Mismatch && d.Diagnostic.Message.Contains("false sync"));
         Assert.True(sink.Connections[0].ServerToClient.AddsUp);
@@ -143,7 +143,7 @@ public sealed class ImperfectCaptureTests
 
         Assert.Contains(sink.ConnectionDiagnostics, d => d.Diagnostic.Code == DiagnosticCodes.Resync && d.Diagnostic.Message.Contains("start is not in the capture"));
         Assert.NotEmpty(PushSerials(sink));
-        Assert.Equal(PushSerials(sink), Enumerable.Range((int)PushSerials(sink)[0], 130 - (int)PushSerials(sink)[0]).Select(i => (uint)i));
+        Assert.Equal(PushSerials(sink), Enumerable.Range((int)PushSerials(sink)[0], 130 - (int)PushSerials(sink)[0]).Select(i => (ulong)i));
         Assert.All(sink.Frames, f => Assert.True(f.Sha1Ok));
         Assert.True(sink.Connections[0].ServerToClient.AddsUp);
     }

@@ -44,10 +44,10 @@ public sealed class SdkCaptureTests
             Assert.Equal(e["conn"]!.GetValue<string>(), $"{f.Connection.Client}-{f.Connection.Server}");
             Assert.Equal(e["dir"]!.GetValue<string>(), actual["dir"]!.GetValue<string>());
             Assert.Equal(e["protoId"]!.GetValue<uint>(), f.ProtoId);
-            Assert.Equal(e["protoFmt"]!.GetValue<int>(), (int)f.Header.ProtoFmt);
-            Assert.Equal(e["protoVer"]!.GetValue<int>(), (int)f.Header.ProtoVer);
+            Assert.Equal(e["protoFmt"]!.GetValue<int>(), (int)f.ProtoFmt);
+            Assert.Equal(e["protoVer"]!.GetValue<int>(), (int)f.ProtoVer!);
             Assert.Equal(e["serialNo"]!.GetValue<uint>(), f.SerialNo);
-            Assert.Equal(e["bodyLen"]!.GetValue<uint>(), f.Header.BodyLen);
+            Assert.Equal(e["bodyLen"]!.GetValue<uint>(), f.BodyLen);
             Assert.Equal(e["sha1Ok"]!.GetValue<bool>(), actual["sha1Ok"]!.GetValue<bool>());
             Assert.Equal(e["encrypted"]!.GetValue<bool>(), actual["encryption"]!.GetValue<string>() != "none");
             Assert.Equal(encrypted, actual["decrypted"]!.GetValue<bool>());

@@ -376,13 +376,13 @@ public static class CaptureMutator
 
         private bool FlipBody()
         {
-            var withBody = _source.AllFrames.Where(f => f.Frame.Header.BodyLen > 0).ToList();
+            var withBody = _source.AllFrames.Where(f => f.Frame.BodyLen > 0).ToList();
             var frame = withBody[_rng.Next(withBody.Count)];
             var flips = _rng.Next(1, 5);
             var at = new List<long>();
             for (var f = 0; f < flips; f++)
             {
-                var pos = frame.Offset + FrameHeader.Size + _rng.Next((int)frame.Frame.Header.BodyLen);
+                var pos = frame.Offset + FrameHeader.Size + _rng.Next((int)frame.Frame.BodyLen);
                 WriteThrough(frame.Conn, frame.Dir, pos, [(byte)_rng.Next(1, 256)], xor: true);
                 Damage(frame.Conn, frame.Dir, pos, pos + 1);
                 at.Add(pos - frame.Offset);

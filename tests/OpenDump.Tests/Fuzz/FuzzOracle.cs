@@ -122,8 +122,8 @@ public static class FuzzOracle
         if (c.FileLevel)
         {
             // Not required of file-level cases, but cheap and exact: a verified body is always a real one.
-            var known = c.Source.AllFrames.Select(f => f.Frame.Header.Sha1Hex).ToHashSet();
-            foreach (var f in sink.Frames.Where(f => f.Sha1Ok == true && !known.Contains(f.Header.Sha1Hex)))
+            var known = c.Source.AllFrames.Select(f => f.Frame.Header!.Value.Sha1Hex).ToHashSet();
+            foreach (var f in sink.Frames.Where(f => f.Sha1Ok == true && !known.Contains(f.Header!.Value.Sha1Hex)))
                 v.Add($"4: invented frame: {Describe(f)} claims a verified body no clean frame has");
             return v;
         }
@@ -173,12 +173,12 @@ public static class FuzzOracle
         foreach (var f in sink.Frames.Where(f => f.Sha1Ok == true))
         {
             claims++;
-            if (!c.Source.Sha1s.TryGetValue((ConnKey.Of(f), f.Direction, f.Header.Sha1Hex), out var clean))
+            if (!c.Source.Sha1s.TryGetValue((ConnKey.Of(f), f.Direction, f.Header!.Value.Sha1Hex), out var clean))
             {
                 v.Add($"4: invented frame: {Describe(f)} claims a verified body never sent on {ConnKey.Of(f)} {f.Direction.Name()}");
                 continue;
             }
-            var sameSchema = clean.Where(e => e.ProtoId == f.ProtoId && e.Header.ProtoFmt == f.Header.ProtoFmt).ToList();
+            var sameSchema = clean.Where(e => e.ProtoId == f.ProtoId && e.ProtoFmt == f.ProtoFmt).ToList();
             if (sameSchema.Count > 0 && !sameSchema.Any(e => BodyEquals(e, f)))
                 v.Add($"4: {Describe(f)}: a clean body decodes differently than in the clean run");
         }
@@ -191,7 +191,7 @@ public static class FuzzOracle
     public static bool Same(OpenDFrame expected, OpenDFrame actual) =>
         expected.ProtoId == actual.ProtoId
         && expected.SerialNo == actual.SerialNo
-        && expected.Header.BodyLen == actual.Header.BodyLen
+        && expected.BodyLen == actual.BodyLen
         && actual.Sha1Ok == true
         && BodyEquals(expected, actual);
 
@@ -200,7 +200,7 @@ public static class FuzzOracle
         : a.Message is null && b.Message is null && a.RawBody is not null && b.RawBody is not null && a.RawBody.AsSpan().SequenceEqual(b.RawBody);
 
     public static string Describe(OpenDFrame f) =>
-        $"frame {f.Number} ({f.Direction.Name()} protoId {f.ProtoId} serialNo {f.SerialNo} bodyLen {f.Header.BodyLen} fmt {f.Header.ProtoFmt} " +
+        $"frame {f.Number} ({f.Direction.Name()} protoId {f.ProtoId} serialNo {f.SerialNo} bodyLen {f.BodyLen} fmt {f.ProtoFmt} " +
         $"sha1Ok {f.Sha1Ok?.ToString() ?? "null"} {f.Encryption}{(f.Diagnostics.Count > 0 ? " [" + string.Join(",", f.Diagnostics.Select(d => d.Code)) + "]" : "")})";
 
     /// <summary>What the analyzer said about the connections a failing case touched, for the report.</summary>

@@ -33,7 +33,7 @@ public sealed record RefFrame(ConnKey Conn, FlowDirection Dir, int Index, long O
     public bool IsInitConnect => Frame.ProtoId == ConversationBuilder.InitConnectProtoId;
 
     public override string ToString() =>
-        $"{Conn} {Dir.Name()} #{Index} protoId {Frame.ProtoId} serialNo {Frame.SerialNo} bodyLen {Frame.Header.BodyLen} at [{Offset}, {End})";
+        $"{Conn} {Dir.Name()} #{Index} protoId {Frame.ProtoId} serialNo {Frame.SerialNo} bodyLen {Frame.BodyLen} at [{Offset}, {End})";
 }
 
 /// <summary>Everything one side of a clean connection sent, and the frames it was cut into.</summary>
@@ -67,7 +67,7 @@ public sealed class FuzzSource
         Clean = clean;
         Connections = connections;
         AllFrames = connections.Values.SelectMany(c => c.Frames).ToArray();
-        Sha1s = AllFrames.GroupBy(f => (f.Conn, f.Dir, f.Frame.Header.Sha1Hex)).ToDictionary(g => g.Key, g => g.Select(f => f.Frame).ToArray());
+        Sha1s = AllFrames.GroupBy(f => (f.Conn, f.Dir, f.Frame.Header!.Value.Sha1Hex)).ToDictionary(g => g.Key, g => g.Select(f => f.Frame).ToArray());
     }
 
     public string Name { get; }
@@ -153,10 +153,10 @@ public sealed class FuzzSource
                 long offset = 0;
                 foreach (var f in clean.Frames.Where(f => ConnKey.Of(f) == conn && f.Direction == dir).OrderBy(f => f.Number))
                 {
-                    var length = FrameHeader.Size + (int)f.Header.BodyLen;
+                    var length = FrameHeader.Size + (int)f.BodyLen;
                     // The clean run must cut the stream exactly where the wire says frames are.
                     var onWire = FrameHeader.Read(bytes.AsSpan((int)offset, FrameHeader.Size));
-                    if (!FrameHeader.HasMagic(bytes.AsSpan((int)offset)) || onWire.ProtoId != f.ProtoId || onWire.SerialNo != f.SerialNo || onWire.BodyLen != f.Header.BodyLen)
+                    if (!FrameHeader.HasMagic(bytes.AsSpan((int)offset)) || onWire.ProtoId != f.ProtoId || onWire.SerialNo != f.SerialNo || onWire.BodyLen != f.BodyLen)
                         throw new InvalidOperationException($"{name}: {conn} {dir.Name()}: frame {f.Number} is not at stream offset {offset}");
                     frames.Add(new RefFrame(conn, dir, frames.Count, offset, length, f));
                     offset += length;
@@ -230,7 +230,7 @@ public sealed class FuzzSource
             {
                 var stream = conn.Of(f.Dir).Stream;
                 return new WireMessage(f.Dir == FlowDirection.ClientToServer ? Direction.ClientToServer : Direction.ServerToClient,
-                    f.Frame.TimestampMicros, stream.AsSpan((int)f.Offset, f.Length).ToArray(), f.Frame.ProtoId, f.Frame.SerialNo, null);
+                    f.Frame.TimestampMicros, stream.AsSpan((int)f.Offset, f.Length).ToArray(), f.Frame.ProtoId, (uint)f.Frame.SerialNo, null);
             }).ToArray();
             list.Add(new Conversation(conn.Key.Client, conn.Key.Server, start, messages, null));
         }

@@ -157,7 +157,8 @@ public sealed class MutationFuzzTests(ITestOutputHelper output)
         var invented = Doctor(source.Clean, frames.Append(push with
         {
             Number = 10_000,
-            Header = new OpenDump.Framing.FrameHeader(push.ProtoId, 0, 0, 4242, push.Header.BodyLen, sha1),
+            SerialNo = 4242,
+            Header = new OpenDump.Framing.FrameHeader(push.ProtoId, 0, 0, 4242, push.BodyLen, sha1),
         }));
         Assert.Contains(FuzzOracle.Check(clean, outcome, invented, out _), v => v.StartsWith("4: invented frame"));
 

@@ -160,18 +160,28 @@ public sealed class TcpReassemblerTests
     }
 
     [Fact]
-    public void Other_ports_are_followed_only_when_they_start_with_an_opend_header()
+    public void Other_ports_are_followed_only_when_they_start_with_an_opend_header_or_a_websocket_upgrade()
     {
         var (r, rec) = New();
         var client = Endpoint.Parse("10.0.0.2:40000");
         var opend = Endpoint.Parse("10.0.0.1:22222");
         var http = Endpoint.Parse("10.0.0.1:80");
+        var wsOther = Endpoint.Parse("10.0.0.1:8080");
         r.Process(Seg(client, http, 1, "GET / HTTP/1.1\r\n"));
+        r.Process(Seg(Endpoint.Parse("10.0.0.2:40001"), http, 1, "GET /index.html HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\n\r\n"));
         var header = new byte[44];
         new OpenDump.Framing.FrameHeader(1001, 0, 0, 1, 0, new byte[20]).WriteTo(header);
         r.Process(new TcpSegment(++_packet, 0, client, opend, 1, 0, TcpFlags.Ack, header));
-        var c = Assert.Single(rec.Opened);
-        Assert.Equal(opend, c.Server);
+        r.Process(Seg(Endpoint.Parse("10.0.0.2:40002"), wsOther, 1, "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: WebSocket\r\nConnection: Upgrade\r\n\r\n"));
+        Assert.Equal([(opend, Transport.Tcp), (wsOther, Transport.WebSocket)], rec.Opened.Select(c => (c.Server, c.Transport)));
+    }
+
+    [Fact]
+    public void The_websocket_port_is_read_as_websocket_whatever_it_carries()
+    {
+        var (r, rec) = New();
+        r.Process(Seg(Endpoint.Parse("10.0.0.2:40000"), Endpoint.Parse("10.0.0.1:33333"), 1, "\x16\x03\x01"));
+        Assert.Equal(Transport.WebSocket, Assert.Single(rec.Opened).Transport);
     }
 
     [Fact]

@@ -10,6 +10,8 @@ public static class Fixtures
 
     public static string SdkKey => SdkTcp("opend_test_rsa1024.pem");
 
+    public static string SdkWs(string name) => Path("sdk", "ws", name);
+
     /// <summary>The repository root, found from the test assembly's location.</summary>
     public static string RepoRoot
     {

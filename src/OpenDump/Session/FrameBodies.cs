@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using OpenDump.Decoding;
+using OpenDump.Diagnostics;
+using OpenDump.Framing;
+using OpenDump.Reassembly;
+
+namespace OpenDump.Session;
+
+/// <summary>Body decoding shared by both transports: schema lookup, decoding, and the result fields of a reply.</summary>
+internal static class FrameBodies
+{
+    /// <summary>The decoded body, or null with the reason in <paramref name="diagnostics"/> and a schema-less view when one parses.</summary>
+    public static IMessage? Decode(ProtoInfo? proto, uint protoId, FlowDirection direction, byte protoFmt, ReadOnlySpan<byte> plain,
+        List<Diagnostic> diagnostics, out IReadOnlyList<RawField>? rawFields)
+    {
+        rawFields = null;
+        IMessage? message = null;
+        var toServer = direction == FlowDirection.ClientToServer;
+        var descriptor = proto?.For(toServer);
+        if (descriptor is null)
+        {
+            diagnostics.Add(proto is null
+                ? Diagnostic.Warning(DiagnosticCodes.UnknownProtoId, $"protoID {protoId} is not in the protocol table; body shown without a schema")
+                : Diagnostic.Warning(DiagnosticCodes.NoSchema, $"{proto.Name} ({protoId}) has no {(toServer ? "Request" : "Response")} schema in the pinned package; body shown without a schema"));
+        }
+        else
+        {
+            var decoded = BodyDecoder.Decode(descriptor, protoFmt, plain);
+            message = decoded.Message;
+            if (decoded.Error is not null) diagnostics.Add(Diagnostic.Error(DiagnosticCodes.DecodeFailed, decoded.Error));
+            if (decoded.MissingRequired.Count > 0)
+                diagnostics.Add(Diagnostic.Warning(DiagnosticCodes.MissingRequired, $"required field(s) missing: {string.Join(", ", decoded.MissingRequired)}"));
+        }
+        if (message is null && protoFmt == FrameHeader.FormatProtobuf && RawProtobuf.TryParse(plain, out var raw)) rawFields = raw;
+        return message;
+    }
+
+    // Every Response message starts with retType, retMsg, errCode whatever the protocol; the fields
+    // are looked up once per message type.
+    private static readonly ConcurrentDictionary<MessageDescriptor, (FieldDescriptor? RetType, FieldDescriptor? RetMsg, FieldDescriptor? ErrCode)> ResultFields = new();
+
+    public static void ReadResult(IMessage message, out int? retType, out string? retMsg, out int? errCode)
+    {
+        var (rt, rm, ec) = ResultFields.GetOrAdd(message.Descriptor, static d => (d.FindFieldByName("retType"), d.FindFieldByName("retMsg"), d.FindFieldByName("errCode")));
+        retType = rt is not null && rt.Accessor.HasValue(message) ? (int)rt.Accessor.GetValue(message) : null;
+        retMsg = rm is not null && rm.Accessor.HasValue(message) ? (string)rm.Accessor.GetValue(message) : null;
+        errCode = ec is not null && ec.Accessor.HasValue(message) ? (int)ec.Accessor.GetValue(message) : null;
+    }
+}
