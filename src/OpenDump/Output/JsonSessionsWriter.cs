@@ -43,6 +43,7 @@ public sealed class JsonSessionsWriter : IAnalysisSink
         {
             w.WriteStartObject();
             w.WriteNumber("conn", c.Connection.Number);
+            w.WriteString("transport", c.Transport.Name());
             w.WriteString("client", c.Connection.Client.ToString());
             w.WriteString("server", c.Connection.Server.ToString());
             FrameJson.WriteStringOrNull(w, "connId", c.ConnId);
@@ -57,6 +58,7 @@ public sealed class JsonSessionsWriter : IAnalysisSink
             w.WritePropertyName("lastTs");
             FrameJson.WriteTimestamp(w, c.LastTimestampMicros);
             w.WriteNumber("frameCount", c.Frames);
+            WriteWebSocket(w, c.WebSocket);
             w.WriteStartObject("bytes");
             WriteAccounting(w, "c2s", c.ClientToServer);
             WriteAccounting(w, "s2c", c.ServerToClient);
@@ -74,6 +76,29 @@ public sealed class JsonSessionsWriter : IAnalysisSink
         w.Flush();
         _out.WriteByte((byte)'\n');
         _out.Flush();
+    }
+
+    private static void WriteWebSocket(Utf8JsonWriter w, WebSocketSummary? ws)
+    {
+        if (ws is null)
+        {
+            w.WriteNull("webSocket");
+            return;
+        }
+        w.WriteStartObject("webSocket");
+        FrameJson.WriteStringOrNull(w, "path", ws.Path);
+        FrameJson.WriteStringOrNull(w, "extensionsOffered", ws.ExtensionsOffered);
+        FrameJson.WriteStringOrNull(w, "extensionsAccepted", ws.ExtensionsAccepted);
+        if (ws.UpgradeStatus is { } st) w.WriteNumber("upgradeStatus", st); else w.WriteNull("upgradeStatus");
+        FrameJson.WriteStringOrNull(w, "loginKeyMd5", ws.LoginKeyMd5);
+        if (ws.LoginSucceeded is { } ok) w.WriteBoolean("loginSucceeded", ok); else w.WriteNull("loginSucceeded");
+        w.WriteBoolean("tls", ws.Tls);
+        w.WriteNumber("pings", ws.Pings);
+        w.WriteNumber("pongs", ws.Pongs);
+        if (ws.CloseCode is { } code) w.WriteNumber("closeCode", code); else w.WriteNull("closeCode");
+        FrameJson.WriteStringOrNull(w, "closeReason", ws.CloseReason);
+        w.WriteBoolean("opendDisconnected", ws.OpenDDisconnected);
+        w.WriteEndObject();
     }
 
     private static void WriteAccounting(Utf8JsonWriter w, string name, Framing.StreamAccounting a)

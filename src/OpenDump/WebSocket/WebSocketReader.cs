@@ -137,6 +137,12 @@ public sealed class WebSocketReader : IDisposable
     public void Complete(long timestampMicros, long packetNumber, string reason)
     {
         var position = new StreamPosition(timestampMicros, packetNumber, _bufferStreamOffset);
+        if (_phase == Phase.Resync && _buffered > 0)
+        {
+            // Still looking for a frame start: what is left was never a readable frame.
+            Skip(_buffered, position);
+            Discard(_buffered);
+        }
         FlushResync(position);
         if (_phase == Phase.Opaque) return;
         if (_buffered > 0)

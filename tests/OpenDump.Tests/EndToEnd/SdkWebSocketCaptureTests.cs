@@ -26,7 +26,7 @@ public sealed class SdkWebSocketCaptureTests
 
         Assert.Equal(36, expected.Count);
         Assert.Equal(expected.Count, sink.Frames.Count);
-        Assert.Empty(sink.AllCodes.Where(c => c != Diagnostics.DiagnosticCodes.WsError));
+        Assert.Equal([Diagnostics.DiagnosticCodes.WsError], sink.AllCodes);
         Assert.Equal(Transport.WebSocket, Assert.Single(sink.Connections).Transport);
 
         for (var i = 0; i < expected.Count; i++)
