@@ -53,6 +53,30 @@ public sealed class ReadCommandTests
     }
 
     [Fact]
+    public void Websocket_frames_carry_their_transport_and_header_error_and_other_ports_need_ws_port()
+    {
+        var (code, stdout, stderr) = Read(Fixtures.SdkWs("ws_basic.pcap"), "--format", "jsonl");
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Equal("", stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        Assert.Equal(36, lines.Count);
+        Assert.All(lines, o => Assert.Equal(JsonlKeys, o.Select(p => p.Key)));
+        Assert.All(lines, o => Assert.Equal(("ws", "none"), (o["transport"]!.GetValue<string>(), o["encryption"]!.GetValue<string>())));
+        Assert.All(lines, o => Assert.Null(o["sha1Ok"]));
+        var timedOut = lines.Single(o => o["wsError"]?.GetValue<int>() is 2);
+        Assert.Equal(("proto 3010 timed out", 3010, 8, "response"), (timedOut["wsErrmsg"]!.GetValue<string>(), timedOut["protoId"]!.GetValue<int>(), timedOut["serialNo"]!.GetValue<int>(), timedOut["kind"]!.GetValue<string>()));
+        Assert.Equal(3, lines.Single(o => o["protoId"]!.GetValue<int>() == 3012 && o["dir"]!.GetValue<string>() == "s2c")["wsFrames"]!.GetValue<int>());
+
+        // The same capture with OpenD's WebSocket API moved: --ws-port follows it there, --port does not read it as TCP.
+        var (_, json, _) = Read(Fixtures.SdkWs("ws_basic.pcap"), "--format", "json", "--ws-port", "33333", "--port", "11111");
+        var conn = JsonNode.Parse(json)!["connections"]![0]!;
+        Assert.Equal("ws", conn["transport"]!.GetValue<string>());
+        Assert.Equal("/", conn["webSocket"]!["path"]!.GetValue<string>());
+        Assert.Equal("b169335c403e60ff41d179928175e46c", conn["webSocket"]!["loginKeyMd5"]!.GetValue<string>());
+        Assert.Contains("--ws-port", Assert.Throws<UsageException>(() => Read(Fixtures.SdkWs("ws_basic.pcap"), "--ws-port", "0")).Message);
+    }
+
+    [Fact]
     public void Json_groups_frames_per_connection_under_a_header()
     {
         var (code, stdout, _) = Read(Fixtures.SdkTcp("ftaes.pcap"), "--rsa-key", Fixtures.SdkKey, "--format", "json");
