@@ -13,7 +13,7 @@ internal sealed class FrameOutput : IDisposable
     private readonly JsonLinesWriter? _jsonl;
     private readonly Action? _afterRun;
 
-    public FrameOutput(string format, bool verbose, Stream output, TextWriter stderr, bool toFile, bool live)
+    public FrameOutput(string format, bool verbose, Stream output, TextWriter stderr, bool toFile, bool live, Palette? palette = null)
     {
         Counter = new ProblemCounter();
         switch (format)
@@ -28,7 +28,7 @@ internal sealed class FrameOutput : IDisposable
             default:
                 // Live output is read as it happens, so each line is flushed; a file read is buffered.
                 _text = new StreamWriter(output, new System.Text.UTF8Encoding(false), 1 << 16) { AutoFlush = live };
-                Sink = new TeeSink(new TimelineWriter(_text, verbose), Counter);
+                Sink = new TeeSink(new TimelineWriter(_text, verbose, palette), Counter);
                 if (toFile) _afterRun = () => new StderrDiagnostics(stderr).Replay(Counter);
                 break;
         }

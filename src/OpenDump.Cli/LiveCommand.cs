@@ -23,7 +23,7 @@ internal static class LiveCommand
           --count <n>           stop after n OpenD frames
           --format <f>          timeline (default) or jsonl, one line per frame as it completes
           -v, --verbose         timeline: show each decoded body
-        """ + CaptureArguments.Help + """
+        """ + Terminal.ColorHelp + CaptureArguments.Help + """
 
         Capturing needs root, or the capabilities cap_net_raw and cap_net_admin (see the README).
         examples:
@@ -39,8 +39,10 @@ internal static class LiveCommand
         var verbose = false;
         double? duration = null;
         long? count = null;
+        var color = "auto";
         for (var i = 0; i < args.Length; i++)
         {
+            if (Terminal.TryTakeColor(args, ref i, ref color)) continue;
             if (args[i] is "-i" or "--interface") { iface = CaptureArguments.Value(args, ref i); continue; }
             if (args[i] != "-" && capture.TryTake(args, ref i))
             {
@@ -105,7 +107,7 @@ internal static class LiveCommand
         }
 
         using var _ = source;
-        using var frames = new FrameOutput(format, verbose, stdout, stderr, toFile: false, live: true);
+        using var frames = new FrameOutput(format, verbose, stdout, stderr, toFile: false, live: true, Terminal.Palette(color, Terminal.IsTerminal(stdout, null)));
         var stopper = new FrameCountStop(count, cancel);
         stderr.WriteLine($"opendump: capturing on {iface} with filter \"{filter}\"{(writePath is null ? "" : $", writing {writePath}")}; Ctrl-C stops");
         var summary = CaptureAnalyzer.Run(source, options, new TeeSink(frames.Sink, stopper));

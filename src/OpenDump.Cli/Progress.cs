@@ -12,6 +12,7 @@ internal sealed class Progress(TextWriter stderr, bool enabled)
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private long _lastDraw = -1000;
     private bool _drawn;
+    private const int BarWidth = 24;
 
     public static Progress ForTerminal(TextWriter stderr, bool dataOnTerminal) =>
         new(stderr, !dataOnTerminal && !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("TERM") != "dumb");
@@ -23,10 +24,19 @@ internal sealed class Progress(TextWriter stderr, bool enabled)
         if (now - _lastDraw < 200) return;
         _lastDraw = now;
         var seconds = Math.Max(now / 1000.0, 0.001);
-        var done = source.Position is { } pos && source.Length is { } len and > 0
-            ? $"{100.0 * pos / len,5:0.0}%  {pos / 1e6 / seconds,6:0.0} MB/s  "
-            : "";
-        stderr.Write($"\r  {source.Name}: {done}{frames} frames");
+        string done;
+        if (source.Position is { } pos && source.Length is { } len and > 0)
+        {
+            var fraction = Math.Clamp((double)pos / len, 0, 1);
+            var filled = (int)(fraction * BarWidth);
+            done = $"[{new string('#', filled)}{new string('.', BarWidth - filled)}] {100 * fraction,5:0.0}%  {pos / 1e6:0} of {len / 1e6:0} MB  {pos / 1e6 / seconds,6:0.0} MB/s  ";
+        }
+        else
+        {
+            // Standard input has no length: bytes read so far is all there is to show.
+            done = source.Position is { } read ? $"{read / 1e6:0} MB read  {read / 1e6 / seconds,6:0.0} MB/s  " : "";
+        }
+        stderr.Write($"\r  {source.Name}: {done}{frames} frames ({frames / seconds:0}/s)\u001b[K");
         _drawn = true;
     }
 

@@ -16,7 +16,7 @@ internal static class ReadCommand
           --format <f>          timeline (default), jsonl (one JSON object per frame), json (per connection)
           -v, --verbose         timeline: show each decoded body
           -o, --output <file>   write to a file instead of standard output
-        """ + CaptureArguments.Help + """
+        """ + Terminal.ColorHelp + CaptureArguments.Help + """
 
         examples:
           opendump read capture.pcap --rsa-key conn_key.pem
@@ -31,10 +31,11 @@ internal static class ReadCommand
         string? outPath = null;
         var format = "timeline";
         var verbose = false;
+        var color = "auto";
 
         for (var i = 0; i < args.Length; i++)
         {
-            if (capture.TryTake(args, ref i)) continue;
+            if (capture.TryTake(args, ref i) || Terminal.TryTakeColor(args, ref i, ref color)) continue;
             switch (args[i])
             {
                 case "--format":
@@ -57,28 +58,19 @@ internal static class ReadCommand
         if (source is null) return ExitCodes.CannotOpen;
 
         using var _ = source;
-        Stream outStream;
-        try
+        return CommandOutput.Write(stdout, outPath, stderr, output =>
         {
-            outStream = outPath is null ? stdout : File.Create(outPath);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            stderr.WriteLine($"opendump: error: cannot write {outPath}: {e.Message}");
-            return ExitCodes.CannotOpen;
-        }
+            var progress = Progress.ForTerminal(stderr, dataOnTerminal: Terminal.IsTerminal(stdout, outPath));
+            var messages = new ProgressAwareWriter(stderr, progress);
+            using var frames = new FrameOutput(format, verbose, output, messages, toFile: outPath is not null, live: false, Terminal.Palette(color, Terminal.IsTerminal(stdout, outPath)));
+            var summary = CaptureAnalyzer.Run(source, options, frames.Sink, progress.Report);
+            frames.Complete();
 
-        using var output = outStream;
-        var progress = Progress.ForTerminal(stderr, dataOnTerminal: outPath is null && !Console.IsOutputRedirected && stdout is not MemoryStream);
-        stderr = new ProgressAwareWriter(stderr, progress);
-        using var frames = new FrameOutput(format, verbose, output, stderr, toFile: outPath is not null, live: false);
-        var summary = CaptureAnalyzer.Run(source, options, frames.Sink, progress.Report);
-        frames.Complete();
-
-        progress.Clear();
-        if (summary.Connections == 0 && summary.CaptureProblem is null)
-            stderr.WriteLine($"opendump: no OpenD connections in {source.Name} ({summary.Packets} packets, {summary.TcpSegments} TCP segments); OpenD ports watched: {string.Join(", ", options.Reassembly.ServerPorts)}, WebSocket: {string.Join(", ", options.Reassembly.WebSocketPorts)} (use --port, --ws-port)");
-        return problems || frames.Counter.Errors > 0 ? ExitCodes.Problems : ExitCodes.Ok;
+            progress.Clear();
+            if (summary.Connections == 0 && summary.CaptureProblem is null)
+                messages.WriteLine($"opendump: no OpenD connections in {source.Name} ({summary.Packets} packets, {summary.TcpSegments} TCP segments); OpenD ports watched: {string.Join(", ", options.Reassembly.ServerPorts)}, WebSocket: {string.Join(", ", options.Reassembly.WebSocketPorts)} (use --port, --ws-port)");
+            return problems || frames.Counter.Errors > 0 ? ExitCodes.Problems : ExitCodes.Ok;
+        });
     }
 }
 

@@ -140,7 +140,7 @@ public static class SampleCapture
             },
         }, afterMicros: Until(1.6));
 
-        serial += 5;
+        serial += 6;
         conv.Request(QotRequestHistoryKlId, ++serial, new QotRequestHistoryKL.Request
             {
                 C2S = new()
@@ -231,6 +231,31 @@ public static class SampleCapture
             }, afterMicros: 2_000)
             .Reply(TrdUnlockTradeId, serial, new TrdUnlockTrade.Response { RetType = 0, RetMsg = "", ErrCode = 0, S2C = new() }, afterMicros: 160_000)
 
+            // The first order is refused (an odd lot), which the README's tour goes looking for.
+            .Request(TrdPlaceOrderId, ++serial, new TrdPlaceOrder.Request
+            {
+                C2S = new()
+                {
+                    PacketID = new global::Common.PacketID { ConnID = TradeConnId, SerialNo = serial },
+                    Header = realHeader,
+                    TrdSide = (int)Trd.TrdSide.Buy,
+                    OrderType = (int)Trd.OrderType.Normal,
+                    Code = "00700",
+                    Qty = qty + 50,
+                    Price = price,
+                    AdjustPrice = false,
+                    SecMarket = (int)Trd.TrdSecMarket.Hk,
+                    TimeInForce = (int)Trd.TimeInForce.Day,
+                },
+            }, afterMicros: 120_000)
+            .Reply(TrdPlaceOrderId, serial, new TrdPlaceOrder.Response
+            {
+                RetType = -1,
+                RetMsg = "Order quantity must be a multiple of the lot size (100)",
+                ErrCode = 1_016,
+                S2C = new() { Header = realHeader },
+            }, afterMicros: 42_000)
+
             .Request(TrdPlaceOrderId, ++serial, new TrdPlaceOrder.Request
             {
                 C2S = new()
@@ -246,7 +271,7 @@ public static class SampleCapture
                     SecMarket = (int)Trd.TrdSecMarket.Hk,
                     TimeInForce = (int)Trd.TimeInForce.Day,
                 },
-            }, afterMicros: 250_000)
+            }, afterMicros: 88_000)
             .Reply(TrdPlaceOrderId, serial, new TrdPlaceOrder.Response
             {
                 RetType = 0,

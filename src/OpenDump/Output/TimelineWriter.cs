@@ -14,8 +14,9 @@ namespace OpenDump.Output;
 /// serialNo, size, encryption and SHA-1 status, latency, summary), connection events in between,
 /// and a per-connection summary at the end. Verbose mode adds each decoded body.
 /// </summary>
-public sealed class TimelineWriter(TextWriter output, bool verbose = false) : IAnalysisSink
+public sealed class TimelineWriter(TextWriter output, bool verbose = false, Palette? palette = null) : IAnalysisSink
 {
+    private readonly Palette _p = palette ?? Palette.None;
     private static readonly JsonFormatter Pretty = new(JsonFormatter.Settings.Default.WithIndentation("  "));
     private readonly HashSet<int> _announced = [];
     private long? _origin;
@@ -49,9 +50,11 @@ public sealed class TimelineWriter(TextWriter output, bool verbose = false) : IA
             _ => "".PadRight(11),
         });
         var summary = FrameSummary.Describe(f);
-        if (summary.Length > 0) sb.Append("  ").Append(summary);
-        foreach (var d in f.Diagnostics) sb.Append("  [").Append(d.Code).Append(']');
-        output.WriteLine(sb.ToString().TrimEnd());
+        var failed = summary.StartsWith("FAILED", StringComparison.Ordinal) || summary.StartsWith("LOGIN FAILED", StringComparison.Ordinal) || summary.StartsWith("OPEND", StringComparison.Ordinal);
+        if (summary.Length > 0) sb.Append("  ").Append(failed ? _p.Failure(summary) : summary);
+        foreach (var d in f.Diagnostics) sb.Append("  ").Append(_p.Problem($"[{d.Code}]"));
+        var line = sb.ToString().TrimEnd();
+        output.WriteLine(f.Kind == FrameKind.Push && !failed && f.Diagnostics.Count == 0 ? _p.Push(line) : line);
 
         if (!verbose) return;
         foreach (var d in f.Diagnostics) output.WriteLine($"      {d.Severity.ToString().ToLowerInvariant()}: {d.Message}");
@@ -72,16 +75,16 @@ public sealed class TimelineWriter(TextWriter output, bool verbose = false) : IA
     public void OnConnectionDiagnostic(TcpConnection connection, Diagnostic d, long timestampMicros)
     {
         Announce(connection, timestampMicros);
-        output.WriteLine($"{Relative(timestampMicros)}  #{connection.Number.ToString(CultureInfo.InvariantCulture).PadRight(3)} ! {d.Severity.ToString().ToLowerInvariant()} {d.Code}: {d.Message}");
+        output.WriteLine($"{Relative(timestampMicros)}  #{connection.Number.ToString(CultureInfo.InvariantCulture).PadRight(3)} {_p.Problem($"! {d.Severity.ToString().ToLowerInvariant()} {d.Code}: {d.Message}")}");
     }
 
     public void OnConnectionEvent(TcpConnection connection, ConnectionEvent e)
     {
         Announce(connection, e.TimestampMicros);
-        output.WriteLine($"{Relative(e.TimestampMicros)}  #{connection.Number.ToString(CultureInfo.InvariantCulture).PadRight(3)} {(e.Direction == FlowDirection.ClientToServer ? "→" : "←")} {e.Text}");
+        output.WriteLine($"{Relative(e.TimestampMicros)}  #{connection.Number.ToString(CultureInfo.InvariantCulture).PadRight(3)} {(e.Direction == FlowDirection.ClientToServer ? "→" : "←")} {_p.Dim(e.Text)}");
     }
 
-    public void OnCaptureDiagnostic(Diagnostic d) => output.WriteLine($"! {d.Severity.ToString().ToLowerInvariant()} {d.Code}: {d.Message}");
+    public void OnCaptureDiagnostic(Diagnostic d) => output.WriteLine(_p.Problem($"! {d.Severity.ToString().ToLowerInvariant()} {d.Code}: {d.Message}"));
 
     public void OnComplete(IReadOnlyList<ConnectionSummary> connections)
     {
@@ -125,7 +128,7 @@ public sealed class TimelineWriter(TextWriter output, bool verbose = false) : IA
     {
         if (!_announced.Add(c.Number)) return;
         _origin ??= ts;
-        output.WriteLine($"{Relative(ts)}  #{c.Number.ToString(CultureInfo.InvariantCulture).PadRight(3)} connection {c.Client} → {c.Server}{(c.HandshakeSeen ? "" : " (no TCP handshake in capture)")}");
+        output.WriteLine($"{Relative(ts)}  #{c.Number.ToString(CultureInfo.InvariantCulture).PadRight(3)} {_p.Heading($"connection {c.Client} → {c.Server}")}{(c.HandshakeSeen ? "" : " (no TCP handshake in capture)")}");
     }
 
     private string Relative(long ts)
@@ -137,7 +140,7 @@ public sealed class TimelineWriter(TextWriter output, bool verbose = false) : IA
     private static string FormatDuration(long micros) => (micros / 1e6).ToString("0.000", CultureInfo.InvariantCulture) + "s";
 
     // InitWebSocket.C2S can carry the user's RSA private key; the timeline shows the login by the key's MD5 only.
-    private static IMessage Redacted(IMessage message)
+    internal static IMessage Redacted(IMessage message)
     {
         if (message is not InitWebSocket.Request { C2S: { HasRSAPrivateKey: true } c2s } request) return message;
         var copy = request.Clone();

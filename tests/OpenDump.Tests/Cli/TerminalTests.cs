@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using OpenDump.Cli;
+using OpenDump.Tests.Support;
+using Xunit;
+
+namespace OpenDump.Tests.Cli;
+
+/// <summary>Colour and progress are for a person at a terminal; they must never end up in data that was redirected.</summary>
+public sealed class TerminalTests
+{
+    private static string Cli => Path.Combine(AppContext.BaseDirectory, "OpenDump.Cli.dll");
+
+    [Fact]
+    public void With_stderr_on_a_terminal_and_stdout_redirected_the_data_has_no_colour_or_progress()
+    {
+        var dir = Directory.CreateTempSubdirectory("opendump-tty");
+        try
+        {
+            var data = Path.Combine(dir.FullName, "out.txt");
+            var log = Path.Combine(dir.FullName, "tty.log");
+            // script(1) gives the command a pseudo-terminal: stderr is a terminal, stdout goes to a file.
+            var command = $"TERM=xterm dotnet '{Cli}' read '{Fixtures.SdkTcp("ftaes.pcap")}' --rsa-key '{Fixtures.SdkKey}' > '{data}'";
+            Run("script", "-qec", command, log);
+            var text = File.ReadAllText(data);
+            Assert.Contains("Qot_GetBasicQot", text);
+            Assert.DoesNotContain('\u001b', text);
+            Assert.DoesNotContain('\r', text);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Colour_is_written_only_when_asked_for_or_to_a_terminal()
+    {
+        Assert.Same(OpenDump.Output.Palette.None, Terminal.Palette("auto", toTerminal: false));
+        Assert.Same(OpenDump.Output.Palette.Ansi, Terminal.Palette("always", toTerminal: false));
+        Assert.Same(OpenDump.Output.Palette.None, Terminal.Palette("never", toTerminal: true));
+
+        var plain = ReadToMemory("--color", "auto");
+        var coloured = ReadToMemory("--color", "always");
+        Assert.DoesNotContain('\u001b', plain);
+        Assert.Contains("\u001b[1;31mFAILED retType=-1", coloured);
+        // Colour wraps the same text: without its escapes, the coloured output is the plain one.
+        Assert.Equal(plain, System.Text.RegularExpressions.Regex.Replace(coloured, "\u001b\\[[0-9;]*m", ""));
+    }
+
+    private static string ReadToMemory(params string[] extra)
+    {
+        var stdout = new MemoryStream();
+        var code = ReadCommand.Run([Fixtures.SdkTcp("plain.pcap"), .. extra], stdout, new StringWriter());
+        Assert.Equal(ExitCodes.Ok, code);
+        return System.Text.Encoding.UTF8.GetString(stdout.ToArray());
+    }
+
+    private static void Run(string file, params string[] args)
+    {
+        var start = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(60_000), "the command did not finish");
+        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {output.Result}{error.Result}");
+    }
+}
