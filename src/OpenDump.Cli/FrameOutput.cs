@@ -1,3 +1,4 @@
+using OpenDump.Filtering;
 using OpenDump.Output;
 using OpenDump.Session;
 
@@ -13,22 +14,24 @@ internal sealed class FrameOutput : IDisposable
     private readonly JsonLinesWriter? _jsonl;
     private readonly Action? _afterRun;
 
-    public FrameOutput(string format, bool verbose, Stream output, TextWriter stderr, bool toFile, bool live, Palette? palette = null)
+    /// <param name="selection">Which frames are written; the error counter (and so the exit code) still sees them all.</param>
+    public FrameOutput(string format, bool verbose, Stream output, TextWriter stderr, bool toFile, bool live, Palette? palette = null, FrameSelection? selection = null)
     {
         Counter = new ProblemCounter();
+        IAnalysisSink Selected(IAnalysisSink writer) => selection is null || selection.IsEverything ? writer : new FilteringSink(writer, selection);
         switch (format)
         {
             case "jsonl":
                 _jsonl = new JsonLinesWriter(output, line => stderr.WriteLine(line));
-                Sink = new TeeSink(_jsonl, Counter);
+                Sink = new TeeSink(Selected(_jsonl), Counter);
                 break;
             case "json":
-                Sink = new TeeSink(new JsonSessionsWriter(output), Counter, new StderrDiagnostics(stderr));
+                Sink = new TeeSink(Selected(new JsonSessionsWriter(output)), Counter, new StderrDiagnostics(stderr));
                 break;
             default:
                 // Live output is read as it happens, so each line is flushed; a file read is buffered.
                 _text = new StreamWriter(output, new System.Text.UTF8Encoding(false), 1 << 16) { AutoFlush = live };
-                Sink = new TeeSink(new TimelineWriter(_text, verbose, palette), Counter);
+                Sink = new TeeSink(Selected(new TimelineWriter(_text, verbose, palette)), Counter);
                 if (toFile) _afterRun = () => new StderrDiagnostics(stderr).Replay(Counter);
                 break;
         }

@@ -23,17 +23,19 @@ internal static class LiveCommand
           --count <n>           stop after n OpenD frames
           --format <f>          timeline (default) or jsonl, one line per frame as it completes
           -v, --verbose         timeline: show each decoded body
-        """ + Terminal.ColorHelp + CaptureArguments.Help + """
+        """ + Terminal.ColorHelp + CaptureArguments.Help + FilterArguments.Help + """
 
         Capturing needs root, or the capabilities cap_net_raw and cap_net_admin (see the README).
         examples:
           sudo opendump live --rsa-key conn_key.pem
           sudo opendump live -i any --port 11111 --format jsonl -w session.pcapng
+          sudo opendump live --rsa-key conn_key.pem --errors
         """;
 
     public static int Run(string[] args, Stream stdout, TextWriter stderr, CancellationToken stop = default)
     {
         var capture = new CaptureArguments();
+        var filters = new FilterArguments();
         string iface = "lo", format = "timeline";
         string? bpf = null, writePath = null;
         var verbose = false;
@@ -42,7 +44,7 @@ internal static class LiveCommand
         var color = "auto";
         for (var i = 0; i < args.Length; i++)
         {
-            if (Terminal.TryTakeColor(args, ref i, ref color)) continue;
+            if (Terminal.TryTakeColor(args, ref i, ref color) || filters.TryTake(args, ref i)) continue;
             if (args[i] is "-i" or "--interface") { iface = CaptureArguments.Value(args, ref i); continue; }
             if (args[i] != "-" && capture.TryTake(args, ref i))
             {
@@ -74,6 +76,7 @@ internal static class LiveCommand
             }
         }
 
+        var selection = filters.Build(stderr);
         var options = capture.BuildOptions(stderr, out var problems);
         var filter = bpf ?? string.Join(" or ", options.Reassembly.ServerPorts.Concat(options.Reassembly.WebSocketPorts).Distinct().Order().Select(p => $"tcp port {p}"));
 
@@ -107,7 +110,7 @@ internal static class LiveCommand
         }
 
         using var _ = source;
-        using var frames = new FrameOutput(format, verbose, stdout, stderr, toFile: false, live: true, Terminal.Palette(color, Terminal.IsTerminal(stdout, null)));
+        using var frames = new FrameOutput(format, verbose, stdout, stderr, toFile: false, live: true, Terminal.Palette(color, Terminal.IsTerminal(stdout, null)), selection);
         var stopper = new FrameCountStop(count, cancel);
         stderr.WriteLine($"opendump: capturing on {iface} with filter \"{filter}\"{(writePath is null ? "" : $", writing {writePath}")}; Ctrl-C stops");
         var summary = CaptureAnalyzer.Run(source, options, new TeeSink(frames.Sink, stopper));

@@ -7,6 +7,9 @@ const string Usage = """
 
     commands:
       read <capture>    decode a pcap/pcapng file (or - for stdin): timeline, jsonl or json
+      stats <capture>   statistics per connection and protocol, latency, request rates, failed calls
+      follow <capture>  one connection as a conversation (--conn N), bodies expanded
+      fields [proto]    the field paths --filter can use
       keys <capture>    write the AES keys learned from handshakes as a key log (needs --rsa-key)
       live              sniff OpenD traffic as it happens (default interface lo; needs capture rights)
       interfaces        list the interfaces live can capture on
@@ -30,6 +33,9 @@ try
     return args[0] switch
     {
         "read" => ReadCommand.Run(args[1..], Console.OpenStandardOutput(), Console.Error),
+        "stats" => StatsCommand.Run(args[1..], Console.OpenStandardOutput(), Console.Error),
+        "follow" => FollowCommand.Run(args[1..], Console.OpenStandardOutput(), Console.Error),
+        "fields" => FieldsCommand.Run(args[1..], Console.Out),
         "keys" => KeysCommand.Run(args[1..], Console.OpenStandardOutput(), Console.Error),
         "live" => RunLive(args[1..]),
         "interfaces" => InterfacesCommand.Run(Console.Out, Console.Error),

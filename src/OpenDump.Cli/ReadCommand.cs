@@ -16,18 +16,21 @@ internal static class ReadCommand
           --format <f>          timeline (default), jsonl (one JSON object per frame), json (per connection)
           -v, --verbose         timeline: show each decoded body
           -o, --output <file>   write to a file instead of standard output
-        """ + Terminal.ColorHelp + CaptureArguments.Help + """
+        """ + Terminal.ColorHelp + CaptureArguments.Help + FilterArguments.Help + """
 
         examples:
           opendump read capture.pcap --rsa-key conn_key.pem
           opendump read capture.pcapng --format jsonl -o frames.jsonl
           opendump read late-start.pcap --keylog keys.log
+          opendump read capture.pcap --rsa-key conn_key.pem --proto Trd_PlaceOrder --errors
+          opendump read capture.pcap --filter 'body.s2c.basicQotList[*].security.code == "00700"' --since +60
           tcpdump -i lo -w - port 11111 | opendump read -
         """;
 
     public static int Run(string[] args, Stream stdout, TextWriter stderr)
     {
         var capture = new CaptureArguments();
+        var filters = new FilterArguments();
         string? outPath = null;
         var format = "timeline";
         var verbose = false;
@@ -35,7 +38,7 @@ internal static class ReadCommand
 
         for (var i = 0; i < args.Length; i++)
         {
-            if (capture.TryTake(args, ref i) || Terminal.TryTakeColor(args, ref i, ref color)) continue;
+            if (capture.TryTake(args, ref i) || filters.TryTake(args, ref i) || Terminal.TryTakeColor(args, ref i, ref color)) continue;
             switch (args[i])
             {
                 case "--format":
@@ -53,6 +56,7 @@ internal static class ReadCommand
         }
         if (capture.Path is null) throw new UsageException("read needs a capture file (or - for standard input)");
 
+        var selection = filters.Build(stderr);
         var options = capture.BuildOptions(stderr, out var problems);
         var source = capture.Open(stderr);
         if (source is null) return ExitCodes.CannotOpen;
@@ -62,7 +66,7 @@ internal static class ReadCommand
         {
             var progress = Progress.ForTerminal(stderr, dataOnTerminal: Terminal.IsTerminal(stdout, outPath));
             var messages = new ProgressAwareWriter(stderr, progress);
-            using var frames = new FrameOutput(format, verbose, output, messages, toFile: outPath is not null, live: false, Terminal.Palette(color, Terminal.IsTerminal(stdout, outPath)));
+            using var frames = new FrameOutput(format, verbose, output, messages, toFile: outPath is not null, live: false, Terminal.Palette(color, Terminal.IsTerminal(stdout, outPath)), selection);
             var summary = CaptureAnalyzer.Run(source, options, frames.Sink, progress.Report);
             frames.Complete();
 
