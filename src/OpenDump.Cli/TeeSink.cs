@@ -22,6 +22,11 @@ internal sealed class TeeSink(params IAnalysisSink[] sinks) : IAnalysisSink
         foreach (var s in sinks) s.OnConnectionEvent(connection, connectionEvent);
     }
 
+    public void OnTimeOrigin(long timestampMicros)
+    {
+        foreach (var s in sinks) s.OnTimeOrigin(timestampMicros);
+    }
+
     public void OnCaptureDiagnostic(Diagnostic diagnostic)
     {
         foreach (var s in sinks) s.OnCaptureDiagnostic(diagnostic);

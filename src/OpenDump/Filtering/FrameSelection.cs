@@ -124,31 +124,40 @@ public sealed class FilteringSink(IAnalysisSink inner, FrameSelection selection)
 {
     private long? _origin;
 
+    private long Origin(long timestampMicros)
+    {
+        if (_origin is null)
+        {
+            _origin = timestampMicros;
+            inner.OnTimeOrigin(timestampMicros);
+        }
+        return _origin.Value;
+    }
+
     public long FramesSeen { get; private set; }
     public long FramesKept { get; private set; }
 
     public void OnFrame(OpenDFrame frame)
     {
-        _origin ??= frame.TimestampMicros;
         FramesSeen++;
-        if (!selection.Matches(frame, _origin.Value)) return;
+        if (!selection.Matches(frame, Origin(frame.TimestampMicros))) return;
         FramesKept++;
         inner.OnFrame(frame);
     }
 
     public void OnConnectionDiagnostic(TcpConnection connection, Diagnostic diagnostic, long timestampMicros)
     {
-        _origin ??= timestampMicros;
-        if (selection.MatchesConnection(connection, timestampMicros, _origin.Value)) inner.OnConnectionDiagnostic(connection, diagnostic, timestampMicros);
+        if (selection.MatchesConnection(connection, timestampMicros, Origin(timestampMicros))) inner.OnConnectionDiagnostic(connection, diagnostic, timestampMicros);
     }
 
     public void OnConnectionEvent(TcpConnection connection, ConnectionEvent connectionEvent)
     {
-        _origin ??= connectionEvent.TimestampMicros;
-        if (selection.MatchesConnection(connection, connectionEvent.TimestampMicros, _origin.Value)) inner.OnConnectionEvent(connection, connectionEvent);
+        if (selection.MatchesConnection(connection, connectionEvent.TimestampMicros, Origin(connectionEvent.TimestampMicros))) inner.OnConnectionEvent(connection, connectionEvent);
     }
 
     public void OnCaptureDiagnostic(Diagnostic diagnostic) => inner.OnCaptureDiagnostic(diagnostic);
+
+    public void OnTimeOrigin(long timestampMicros) => Origin(timestampMicros);
 
     public void OnComplete(IReadOnlyList<ConnectionSummary> connections) =>
         inner.OnComplete(selection.Connections is null ? connections : connections.Where(c => selection.Connections.Contains(c.Connection.Number)).ToArray());

@@ -64,6 +64,8 @@ public sealed class FollowWriter(TextWriter output, Palette? palette = null) : I
         output.WriteLine($"{Relative(e.TimestampMicros)}  {(e.Direction == FlowDirection.ClientToServer ? "→" : "←")} {_p.Dim(e.Text)}");
     }
 
+    public void OnTimeOrigin(long timestampMicros) => _origin ??= timestampMicros;
+
     public void OnCaptureDiagnostic(Diagnostic d) => output.WriteLine(_p.Problem($"! {d.Severity.ToString().ToLowerInvariant()} {d.Code}: {d.Message}"));
 
     public void OnComplete(IReadOnlyList<ConnectionSummary> connections)

@@ -84,6 +84,8 @@ public sealed class TimelineWriter(TextWriter output, bool verbose = false, Pale
         output.WriteLine($"{Relative(e.TimestampMicros)}  #{connection.Number.ToString(CultureInfo.InvariantCulture).PadRight(3)} {(e.Direction == FlowDirection.ClientToServer ? "→" : "←")} {_p.Dim(e.Text)}");
     }
 
+    public void OnTimeOrigin(long timestampMicros) => _origin ??= timestampMicros;
+
     public void OnCaptureDiagnostic(Diagnostic d) => output.WriteLine(_p.Problem($"! {d.Severity.ToString().ToLowerInvariant()} {d.Code}: {d.Message}"));
 
     public void OnComplete(IReadOnlyList<ConnectionSummary> connections)

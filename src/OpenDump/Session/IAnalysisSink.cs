@@ -14,6 +14,12 @@ public interface IAnalysisSink
     /// <summary>Something that happened on a connection that is neither a frame nor a problem: a WebSocket upgrade, ping, pong or close.</summary>
     void OnConnectionEvent(TcpConnection connection, ConnectionEvent connectionEvent) { }
 
+    /// <summary>
+    /// The time relative times count from (the capture's first frame or event), told by a filter that
+    /// may hide that first event, so a filtered timeline keeps the times of the unfiltered one.
+    /// </summary>
+    void OnTimeOrigin(long timestampMicros) { }
+
     /// <summary>Something about the capture or the options (damaged file, bad key file).</summary>
     void OnCaptureDiagnostic(Diagnostic diagnostic);
 

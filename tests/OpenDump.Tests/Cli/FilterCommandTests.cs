@@ -101,6 +101,9 @@ public sealed class FilterCommandTests
         var lines = timeline.Split('\n').Where(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"#\d+\s+[→←⇐]\s+\d+ ")).ToList();
         Assert.Equal(2, lines.Count);
         Assert.All(lines, l => Assert.Contains("FAILED", l));
+        // Times stay those of the whole capture: a filter hides frames, it does not move the clock.
+        var (_, all, _) = ReadCommandTests.Read(Plain);
+        Assert.Equal(all.Split('\n').Where(l => l.Contains("FAILED")), lines);
     }
 
     [Fact]
