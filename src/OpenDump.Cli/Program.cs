@@ -16,6 +16,14 @@ const string Usage = """
 
     opendump <command> --help   for the options of a command
     opendump --version
+
+    examples:
+      opendump read capture.pcap --rsa-key conn_key.pem
+      opendump read capture.pcap --rsa-key conn_key.pem --errors
+      opendump stats capture.pcap --rsa-key conn_key.pem
+      opendump follow capture.pcap --rsa-key conn_key.pem --conn 2
+      opendump read capture.pcap --filter 'body.s2c.basicQotList[*].security.code == "00700"'
+      sudo opendump live --rsa-key conn_key.pem
     """;
 
 try
