@@ -20,7 +20,7 @@ internal static class LiveCommand
           --bpf <filter>        BPF filter instead of the one built from the ports ("tcp port 11111 or ...")
           -w, --write <file>    also write the raw packets to a pcapng file, to read again later
           --duration <seconds>  stop after this long
-          --count <n>           stop after n OpenD frames
+          --count <n>           stop after n OpenD frames (that pass the filters)
           --format <f>          timeline (default) or jsonl, one line per frame as it completes
           -v, --verbose         timeline: show each decoded body
         """ + Terminal.ColorHelp + CaptureArguments.Help + FilterArguments.Help + """
@@ -113,7 +113,9 @@ internal static class LiveCommand
         using var frames = new FrameOutput(format, verbose, stdout, stderr, toFile: false, live: true, Terminal.Palette(color, Terminal.IsTerminal(stdout, null)), selection);
         var stopper = new FrameCountStop(count, cancel);
         stderr.WriteLine($"opendump: capturing on {iface} with filter \"{filter}\"{(writePath is null ? "" : $", writing {writePath}")}; Ctrl-C stops");
-        var summary = CaptureAnalyzer.Run(source, options, new TeeSink(frames.Sink, stopper));
+        // --count counts the frames shown, so with a filter it waits for that many matching frames.
+        IAnalysisSink counted = selection.IsEverything ? stopper : new Filtering.FilteringSink(stopper, selection);
+        var summary = CaptureAnalyzer.Run(source, options, new TeeSink(frames.Sink, counted));
         frames.Complete();
 
         var stats = live.Statistics;
