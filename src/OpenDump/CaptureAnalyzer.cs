@@ -32,7 +32,7 @@ public sealed class CaptureAnalyzer : IStreamHandler, IDisposable
     {
         _options = options;
         _sink = sink;
-        _linkDecoder = linkDecoder ?? new PacketDotNetLinkDecoder();
+        _linkDecoder = linkDecoder ?? new SpanLinkDecoder();
         _reassembler = new TcpReassembler(this, options.Reassembly);
         _context = new SessionContext(registry ?? ProtoRegistry.Default, options.RsaKey, options.SuppliedKeys, options.MaxBodyLen, sink);
     }

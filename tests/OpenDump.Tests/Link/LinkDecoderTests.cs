@@ -43,3 +43,83 @@ public sealed class LinkDecoderTests
         Assert.Null(problem);
     }
 }
+
+/// <summary>
+/// The span walker is an optimisation, not a second opinion: on every packet, clean or damaged, it must
+/// say exactly what PacketDotNet says (status, segment fields, payload bytes, problem).
+/// </summary>
+public sealed class SpanLinkDecoderTests
+{
+    public static TheoryData<LinkKind, string, string> Links => new()
+    {
+        { LinkKind.Ethernet, "10.1.2.3:40000", "10.1.2.4:11111" },
+        { LinkKind.EthernetVlan, "10.1.2.3:40000", "10.1.2.4:11111" },
+        { LinkKind.Null, "10.1.2.3:40000", "10.1.2.4:11111" },
+        { LinkKind.LinuxSll, "10.1.2.3:40000", "10.1.2.4:11111" },
+        { LinkKind.LinuxSll2, "[fe80::1]:40000", "[fe80::2]:11111" },
+        { LinkKind.RawIp, "[2001:db8::7]:40000", "[2001:db8::8]:11111" },
+        { LinkKind.RawIp, "192.168.0.9:40000", "192.168.0.1:33333" },
+        { LinkKind.Null, "[::1]:40000", "[::1]:11111" },
+        { LinkKind.Ethernet, "[2001:db8::1]:40000", "[2001:db8::2]:11111" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Links))]
+    public void Agrees_with_packetdotnet_on_clean_and_damaged_packets(LinkKind link, string from, string to)
+    {
+        var random = new Random(from.Length * 31 + (int)link);
+        var span = new SpanLinkDecoder();
+        var reference = new PacketDotNetLinkDecoder();
+        for (var i = 0; i < 3000; i++)
+        {
+            var payload = new byte[random.Next(0, 200)];
+            random.NextBytes(payload);
+            var flags = (TcpFlags)random.Next(0, 32);
+            var sent = new TestSegment(1_700_000_000_000_000 + i, Endpoint.Parse(from), Endpoint.Parse(to), (uint)random.Next(), (uint)random.Next(), flags, payload);
+            var bytes = PacketEncoder.LinkFrame(sent, link);
+            if (i % 3 != 0)
+            {
+                // Damage: flip bytes in the headers, cut the packet, or add trailing padding.
+                switch (random.Next(3))
+                {
+                    case 0:
+                        for (var k = random.Next(1, 4); k > 0; k--) bytes[random.Next(Math.Min(bytes.Length, 80))] ^= (byte)random.Next(1, 256);
+                        break;
+                    case 1:
+                        bytes = bytes[..random.Next(0, bytes.Length)];
+                        break;
+                    default:
+                        bytes = [.. bytes, .. new byte[random.Next(1, 20)]];
+                        break;
+                }
+            }
+            var packet = new CapturedPacket(i + 1, sent.TimestampMicros, (int)PacketEncoder.DataLinkType(link), bytes, bytes.Length);
+            var expected = reference.TryDecode(packet, out var a, out var problemA);
+            var actual = span.TryDecode(packet, out var b, out var problemB);
+            var where = $"packet {i} ({Convert.ToHexStringLower(bytes.AsSpan(0, Math.Min(bytes.Length, 80)))})";
+            Assert.True(expected == actual, $"{where}: {expected} vs {actual} ({problemA} / {problemB})");
+            Assert.Equal(problemA, problemB);
+            if (expected != LinkDecodeStatus.Tcp) continue;
+            Assert.True((a.Source, a.Destination, a.Sequence, a.Acknowledgment, a.Flags, a.PacketNumber, a.TimestampMicros) ==
+                        (b.Source, b.Destination, b.Sequence, b.Acknowledgment, b.Flags, b.PacketNumber, b.TimestampMicros), where);
+            Assert.True(a.Payload.Span.SequenceEqual(b.Payload.Span), $"{where}: payload {a.Payload.Length} vs {b.Payload.Length}");
+        }
+    }
+
+    [Fact]
+    public void A_steady_stream_of_packets_allocates_nothing_per_packet()
+    {
+        var sent = new TestSegment(1, Endpoint.Parse("10.0.0.1:40000"), Endpoint.Parse("10.0.0.2:11111"), 1, 1, TcpFlags.Ack | TcpFlags.Psh, new byte[300]);
+        var bytes = PacketEncoder.LinkFrame(sent, LinkKind.Ethernet);
+        var packet = new CapturedPacket(1, 1, 1, bytes, bytes.Length);
+        var decoder = new SpanLinkDecoder();
+        decoder.TryDecode(packet, out _, out _);
+        var tcp = 0;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10_000; i++)
+            if (decoder.TryDecode(packet, out _, out _) == LinkDecodeStatus.Tcp) tcp++;
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(10_000, tcp);
+        Assert.Equal(0, allocated);
+    }
+}
