@@ -68,8 +68,10 @@ public static class BodyDecoder
         {
             if (field.IsRepeated)
             {
-                foreach (var item in (System.Collections.IList)field.Accessor.GetValue(message))
-                    if (item is IMessage m && AnyMissing(m, depth + 1)) return true;
+                // Indexed, not foreach: the non-generic enumerator would be an allocation per list per frame.
+                var list = (System.Collections.IList)field.Accessor.GetValue(message);
+                for (var i = 0; i < list.Count; i++)
+                    if (list[i] is IMessage m && AnyMissing(m, depth + 1)) return true;
             }
             else if (field.Accessor.HasValue(message) && field.Accessor.GetValue(message) is IMessage child && AnyMissing(child, depth + 1))
             {

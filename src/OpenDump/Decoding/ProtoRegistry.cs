@@ -42,8 +42,12 @@ public sealed class ProtoRegistry
 
     public IEnumerable<ProtoInfo> All => _entries.Keys.Order().Select(id => Find(id)!);
 
-    public ProtoInfo? Find(uint protoId) =>
-        _entries.TryGetValue(protoId, out var entry) ? _resolved.GetOrAdd(protoId, _ => Resolve(entry)) : null;
+    public ProtoInfo? Find(uint protoId)
+    {
+        // Looked up once per frame: the resolved entry is read without building a factory delegate.
+        if (_resolved.TryGetValue(protoId, out var known)) return known;
+        return _entries.TryGetValue(protoId, out var entry) ? _resolved.GetOrAdd(protoId, _ => Resolve(entry)) : null;
+    }
 
     public ProtoInfo? Find(string name) => _byName.TryGetValue(name, out var entry) ? Find(entry.Id) : null;
 

@@ -100,9 +100,13 @@ public sealed class OpenDSession : IConnectionSession
         if (_saidOnce.Add(key)) Report(diagnostic, timestampMicros);
     }
 
+    // One list per session, emptied per frame: most frames have no diagnostics, and those that do get an array of their own.
+    private readonly List<Diagnostic> _frameDiagnostics = [];
+
     private bool OnFrame(FlowDirection direction, in FrameHeader header, ReadOnlySpan<byte> body, in StreamPosition position)
     {
-        var diagnostics = new List<Diagnostic>(0);
+        var diagnostics = _frameDiagnostics;
+        diagnostics.Clear();
         var proto = _context.Registry.Find(header.ProtoId);
         var rented = ArrayPool<byte>.Shared.Rent(Math.Max(body.Length, 16));
         try

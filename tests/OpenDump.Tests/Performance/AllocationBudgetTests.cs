@@ -1,0 +1,83 @@
+using OpenDump.Capture;
+using OpenDump.Crypto;
+using OpenDump.Diagnostics;
+using OpenDump.Link;
+using OpenDump.Reassembly;
+using OpenDump.Session;
+using OpenDump.Testing;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace OpenDump.Tests.Performance;
+
+/// <summary>
+/// Allocation budgets for the hot path, so a regression shows in CI without timing anything: a steady
+/// stream of encrypted pushes is decoded twice over, and the second pass (everything warm) may allocate
+/// only what each frame's own results need (the protobuf message and the frame record), nothing per packet.
+/// </summary>
+public sealed class AllocationBudgetTests(ITestOutputHelper output)
+{
+    private static readonly Endpoint Client = Endpoint.Parse("10.0.0.2:50000");
+    private static readonly Endpoint Server = Endpoint.Parse("10.0.0.1:11111");
+
+    private static (List<CapturedPacket> Packets, RsaPrivateKey Key, int Pushes) SteadyStream(int pushes)
+    {
+        var keyPair = TestCrypto.GenerateRsaKeyPair(1024, seed: 5);
+        var b = new ConversationBuilder(Client, Server).WithRsaKey(keyPair).InitConnect(serialNo: 1, packetEncAlgo: 0, connId: 9);
+        for (var i = 0; i < pushes; i++)
+            b.Push(3011, (uint)(100 + i), new QotUpdateTicker.Response
+            {
+                RetType = 0,
+                S2C = new QotUpdateTicker.S2C
+                {
+                    Security = new QotCommon.Security { Market = 1, Code = "00700" },
+                    TickerList = { new QotCommon.Ticker { Time = "10:00:00", Sequence = i, Dir = 1, Price = 400 + i % 10, Volume = 100, Turnover = 40000 } },
+                },
+            }, afterMicros: 100);
+        var packets = b.Build().Segment().Select((s, i) =>
+        {
+            var bytes = PacketEncoder.LinkFrame(s, LinkKind.Ethernet);
+            return new CapturedPacket(i + 1, s.TimestampMicros, 1, bytes, bytes.Length);
+        }).ToList();
+        return (packets, RsaPrivateKey.Parse(TestCrypto.ToPem(keyPair)), pushes);
+    }
+
+    [Fact]
+    public void Decoding_a_steady_encrypted_push_stream_allocates_only_each_frames_results()
+    {
+        var (packets, key, pushes) = SteadyStream(4000);
+        var sink = new CountingSink();
+        using var analyzer = new CaptureAnalyzer(new AnalyzerOptions { RsaKey = key }, sink);
+        var half = packets.Count / 2;
+        for (var i = 0; i < half; i++) analyzer.ProcessPacket(packets[i]);
+        var framesBefore = sink.Frames;
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = half; i < packets.Count; i++) analyzer.ProcessPacket(packets[i]);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var frames = sink.Frames - framesBefore;
+        analyzer.Finish();
+
+        Assert.Equal(pushes + 2, sink.Frames);
+        Assert.Equal(0, sink.Problems);
+        var perFrame = allocated / frames;
+        output.WriteLine($"{allocated} bytes for {frames} frames over {packets.Count - half} packets: {perFrame} bytes per frame");
+        // A decoded QotUpdateTicker.Response (message, S2C, Security, a repeated field, one Ticker, two strings)
+        // is about 400 bytes and the OpenDFrame record about 200; the budget leaves room for those and no more.
+        Assert.InRange(perFrame, 1, 850);
+    }
+
+    private sealed class CountingSink : IAnalysisSink
+    {
+        public long Frames;
+        public long Problems;
+        public void OnFrame(OpenDFrame frame)
+        {
+            Frames++;
+            if (frame.Sha1Ok != true || frame.Message is null) Problems++;
+        }
+        public void OnConnectionDiagnostic(TcpConnection connection, Diagnostic diagnostic, long timestampMicros) => Problems++;
+        public void OnCaptureDiagnostic(Diagnostic diagnostic) => Problems++;
+        public void OnComplete(IReadOnlyList<ConnectionSummary> connections) { }
+    }
+}
