@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Google.Protobuf;
@@ -48,11 +49,26 @@ public static class FrameJson
         if (f.RetType is { } rt) w.WriteNumber("retType", rt); else w.WriteNull("retType");
         WriteStringOrNull(w, "retMsg", f.RetMsg);
         w.WritePropertyName("body");
-        if (f.Message is { } m) w.WriteRawValue(BodyFormatter.Format(m), skipInputValidation: true); else w.WriteNullValue();
+        if (f.Message is { } m) WriteBody(w, m); else w.WriteNullValue();
         if (f.Message is null && f.RawBody is { } raw) w.WriteString("raw", Convert.ToBase64String(raw)); else w.WriteNull("raw");
         w.WritePropertyName("diagnostics");
         WriteDiagnostics(w, f.Diagnostics);
         w.WriteEndObject();
+    }
+
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_body;
+
+    /// <summary>
+    /// The body as <see cref="BodyFormatter"/> formats it, written by <see cref="ProtobufJson"/> (same bytes,
+    /// several times faster) through a per-thread buffer reused from frame to frame.
+    /// </summary>
+    private static void WriteBody(Utf8JsonWriter w, IMessage message)
+    {
+        var buffer = t_body ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        ProtobufJson.Write(message, buffer);
+        w.WriteRawValue(buffer.WrittenSpan, skipInputValidation: true);
+        if (buffer.Capacity > 1 << 20) t_body = null; // one huge body does not pin its buffer
     }
 
     public static void WriteDiagnostics(Utf8JsonWriter w, IReadOnlyList<Diagnostic> diagnostics)

@@ -1,0 +1,412 @@
+using System.Buffers;
+using System.Collections;
+using System.Globalization;
+using System.Text;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using Google.Protobuf.WellKnownTypes;
+using OpenDump.Capture;
+using OpenDump.Crypto;
+using OpenDump.Decoding;
+using OpenDump.Output;
+using OpenDump.Tests.EndToEnd;
+using OpenDump.Tests.Support;
+using Xunit;
+
+// Not OpenDump.Tests.Output: that namespace would hide OpenDump.Output from the other test files.
+namespace OpenDump.Tests.ProtobufJsonCheck;
+
+/// <summary>
+/// <see cref="ProtobufJson"/> writes exactly what Google.Protobuf's <see cref="JsonFormatter"/> with default
+/// settings writes: for every body of the SDK and sample captures, and for random messages of every type in
+/// the registry filled with awkward strings and numbers.
+/// </summary>
+public sealed class ProtobufJsonTests
+{
+    private static readonly JsonFormatter Reference = new(JsonFormatter.Settings.Default);
+
+    [Theory]
+    [InlineData("plain")]
+    [InlineData("ftaes")]
+    [InlineData("cbc")]
+    public void Sdk_capture_bodies_format_identically(string name)
+    {
+        var sink = SdkCaptureTests.Decode(name, withKey: name != "plain");
+        AssertAllBodies(sink, name);
+    }
+
+    [Fact]
+    public void Sdk_websocket_capture_bodies_format_identically()
+    {
+        var sink = new CollectingSink();
+        using (var source = new PcapFileSource(Fixtures.SdkWs("ws_basic.pcap")))
+            CaptureAnalyzer.Run(source, new AnalyzerOptions(), sink);
+        AssertAllBodies(sink, "ws_basic");
+    }
+
+    [Fact]
+    public void Sample_capture_bodies_format_identically()
+    {
+        var captures = Path.Combine(Fixtures.RepoRoot, "captures");
+        var sink = new CollectingSink();
+        using (var source = new PcapFileSource(Path.Combine(captures, "sample.pcap")))
+            CaptureAnalyzer.Run(source, new AnalyzerOptions { RsaKey = RsaPrivateKey.Load(Path.Combine(captures, "sample_rsa1024.pem")) }, sink);
+        AssertAllBodies(sink, "sample");
+    }
+
+    [Fact]
+    public void Random_messages_of_every_type_format_identically()
+    {
+        var generator = new RandomMessages(seed: 20240611);
+        var types = MessageTypes();
+        Assert.True(types.Count > 300, $"only {types.Count} message types");
+        var compared = 0;
+        long length = 0;
+        for (var round = 0; round < 24; round++)
+        {
+            foreach (var type in types)
+            {
+                var message = generator.Create(type, depth: 0);
+                AssertSame(message, $"{type.FullName} round {round}");
+                compared++;
+                length += ProtobufJson.Format(message).Length;
+            }
+        }
+        Assert.True(compared > 20_000 && length > 3_000_000, $"{compared} messages, {length} chars");
+    }
+
+    [Fact]
+    public void Random_messages_with_lone_surrogates_fail_the_same_way()
+    {
+        var generator = new RandomMessages(seed: 77, loneSurrogates: true);
+        var failures = 0;
+        foreach (var type in MessageTypes())
+        {
+            var message = generator.Create(type, depth: 0);
+            if (AssertSame(message, type.FullName) is not null) failures++;
+        }
+        Assert.True(failures > 20, $"only {failures} messages held a lone surrogate");
+    }
+
+    [Fact]
+    public void Every_plan_of_the_opend_schemas_is_typed()
+    {
+        foreach (var type in MessageTypes()) Assert.Equal(0, ProtobufJson.PlanFor(type).BoxedFields);
+    }
+
+    [Fact]
+    public void The_boxed_field_fallback_formats_identically()
+    {
+        // The fallback for maps, well-known-type fields and unbindable properties, run here on every field of
+        // the OpenD types (whose nested messages then go through JsonFormatter itself).
+        var generator = new RandomMessages(seed: 5);
+        var buffer = new ArrayBufferWriter<byte>();
+        foreach (var type in MessageTypes())
+        {
+            var plan = ProtobufJson.MessagePlan.Build(type, boxedOnly: true);
+            Assert.Equal(type.Fields.InDeclarationOrder().Count, plan.BoxedFields);
+            for (var i = 0; i < 2; i++)
+            {
+                var message = generator.Create(type, depth: 0);
+                buffer.ResetWrittenCount();
+                var w = new Utf8Out(buffer);
+                plan.Write(message, ref w);
+                w.Flush();
+                AssertEqualText(Reference.Format(message), Encoding.UTF8.GetString(buffer.WrittenSpan), type.FullName);
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_single_character_is_escaped_as_the_reference_does()
+    {
+        var message = new QotGetTicker.Response();
+        for (var c = 0; c <= 0xffff; c++)
+        {
+            if (c is >= 0xd800 and <= 0xdfff) continue;
+            message.RetMsg = ((char)c).ToString();
+            AssertSame(message, $"U+{c:X4}");
+        }
+        foreach (var text in new[]
+        {
+            "\U0001F600", "a\U0001F600b\U00010000\U0010FFFF", "\"\\/\b\f\n\r\t\u0000\u001f<>&'=", "\u007f\u0080\u009f\u00a0\u00ad\u00ae",
+            "\u0600\u0603\u0604\u06dd\u070f\u17b3\u17b4\u17b5\u17b6\u200a\u200b\u200f\u2010\u2027\u2028\u202e\u202f",
+            "\u205f\u2060\u2064\u2065\u2069\u206a\u206f\u2070\ufeff\ufff8\ufff9\ufffb\ufffc\ufffd\uffff", "中文 ＡＢＣ",
+            new string('x', 10_000) + "\u2028" + new string('中', 5_000) + "\U0001F600",
+        })
+        {
+            message.RetMsg = text;
+            AssertSame(message, text.Length > 40 ? text[..40] : text);
+        }
+        foreach (var text in new[] { "\ud800", "a\ud800b", "\udc00", "a\udc00", "\udc00\ud800", "\U0001F600\ud83d" })
+        {
+            message.RetMsg = text;
+            Assert.NotNull(AssertSame(message, "lone surrogate"));
+        }
+    }
+
+    [Fact]
+    public void Doubles_take_the_fast_path_only_where_it_matches_the_round_trip_format()
+    {
+        var rng = new Random(11);
+        Span<byte> fast = stackalloc byte[64];
+        Span<byte> slow = stackalloc byte[64];
+        var taken = 0;
+        for (var i = 0; i < 400_000; i++)
+        {
+            var v = (i % 4) switch
+            {
+                0 => BitConverter.Int64BitsToDouble(rng.NextInt64()),
+                1 => rng.NextInt64(1, 1_000_000_000_000_000_000) / Math.Pow(10, rng.Next(0, 19)),
+                2 => BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(rng.Next(1, 100_000_000) / Math.Pow(10, rng.Next(0, 9))) + rng.Next(-2, 3)),
+                _ => Math.Round(rng.NextDouble() * 10_000, rng.Next(0, 5)),
+            };
+            if (rng.Next(2) == 0) v = -v;
+            if (!ProtobufJson.ShortDecimal.TryFormat(v, fast, out var n)) continue;
+            taken++;
+            v.TryFormat(slow, out var m, "r", CultureInfo.InvariantCulture);
+            Assert.True(fast[..n].SequenceEqual(slow[..m]), $"{v:r}: {Encoding.ASCII.GetString(fast[..n])}");
+        }
+        Assert.True(taken > 100_000, $"fast path taken {taken} times");
+    }
+
+    [Fact]
+    public void Unknown_fields_are_ignored()
+    {
+        var generator = new RandomMessages(seed: 3);
+        foreach (var type in MessageTypes().Take(60))
+        {
+            var bytes = generator.Create(type, depth: 0).ToByteArray();
+            var extra = new MemoryStream();
+            extra.Write(bytes);
+            var output = new CodedOutputStream(extra);
+            output.WriteTag(9_999, WireFormat.WireType.Varint);
+            output.WriteInt64(-5);
+            output.WriteTag(10_000, WireFormat.WireType.LengthDelimited);
+            output.WriteString("unknown");
+            output.Flush();
+            var message = type.Parser.ParseFrom(extra.ToArray());
+            AssertSame(message, type.FullName);
+        }
+    }
+
+    [Fact]
+    public void Well_known_types_at_the_top_level_go_to_the_reference()
+    {
+        IMessage[] messages =
+        [
+            new Timestamp { Seconds = 1_700_000_000, Nanos = 5_000 }, new Duration { Seconds = -3, Nanos = -500_000_000 },
+            new Int32Value { Value = 7 }, new StringValue { Value = "<\u2028>" }, new Empty(),
+            Struct.Parser.ParseJson("{ \"a\": [1, \"x\", null, true], \"b\": { \"c\": 2.5 } }"), Value.ForString("v"),
+            new FieldMask { Paths = { "a.b", "c" } }, new ListValue { Values = { Value.ForNumber(1), Value.ForBool(false) } },
+        ];
+        foreach (var message in messages) AssertSame(message, message.Descriptor.FullName);
+    }
+
+    [Fact]
+    public void Write_appends_through_small_spans()
+    {
+        var message = new RandomMessages(seed: 9).Create(QotUpdateOrderBook.Response.Descriptor, depth: 0);
+        var output = new SmallSpanWriter();
+        output.Write("prefix "u8);
+        ProtobufJson.Write(message, output);
+        ProtobufJson.Write(message, output);
+        var expected = Reference.Format(message);
+        Assert.Equal("prefix " + expected + expected, Encoding.UTF8.GetString(output.Written.ToArray()));
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------
+
+    private static void AssertAllBodies(CollectingSink sink, string capture)
+    {
+        var bodies = 0;
+        foreach (var frame in sink.Frames)
+        {
+            if (frame.Message is not { } message) continue;
+            AssertSame(message, $"{capture} frame {frame.Number} ({frame.ProtoName})");
+            bodies++;
+        }
+        Assert.True(bodies > 10, $"{capture}: only {bodies} decoded bodies");
+    }
+
+    /// <summary>Both formatters give the same text, or both throw the same <see cref="ArgumentException"/> (returned).</summary>
+    private static ArgumentException? AssertSame(IMessage message, string where)
+    {
+        string expected;
+        try
+        {
+            expected = Reference.Format(message);
+        }
+        catch (ArgumentException e)
+        {
+            var ours = Assert.Throws<ArgumentException>(() => ProtobufJson.Format(message));
+            Assert.Equal(e.Message, ours.Message);
+            return e;
+        }
+        AssertEqualText(expected, ProtobufJson.Format(message), where);
+        return null;
+    }
+
+    private static void AssertEqualText(string expected, string actual, string where)
+    {
+        if (expected == actual) return;
+        var at = 0;
+        while (at < expected.Length && at < actual.Length && expected[at] == actual[at]) at++;
+        string Around(string s) => s.Substring(Math.Max(0, at - 60), Math.Min(s.Length, at + 60) - Math.Max(0, at - 60));
+        Assert.Fail($"{where}: differs at {at}\n  expected ...{Around(expected)}...\n  actual   ...{Around(actual)}...");
+    }
+
+    /// <summary>Request and response types of every protocol, and every message type they contain.</summary>
+    private static List<MessageDescriptor> MessageTypes()
+    {
+        var seen = new HashSet<MessageDescriptor>();
+        var ordered = new List<MessageDescriptor>();
+        void Visit(MessageDescriptor d)
+        {
+            if (!seen.Add(d)) return;
+            ordered.Add(d);
+            foreach (var f in d.Fields.InFieldNumberOrder())
+                if (f.FieldType is FieldType.Message or FieldType.Group) Visit(f.MessageType);
+        }
+        foreach (var info in ProtoRegistry.Default.All)
+        {
+            if (info.Request is { } request) Visit(request);
+            if (info.Response is { } response) Visit(response);
+        }
+        return ordered;
+    }
+
+    /// <summary>Hands out spans of exactly the size asked for, so every boundary in the writer is crossed.</summary>
+    private sealed class SmallSpanWriter : IBufferWriter<byte>
+    {
+        private readonly List<byte> _written = [];
+        private byte[] _current = [];
+
+        public IReadOnlyList<byte> Written => _written;
+
+        public void Write(ReadOnlySpan<byte> bytes) => _written.AddRange(bytes);
+
+        public Span<byte> GetSpan(int sizeHint = 0) => _current = new byte[Math.Max(sizeHint, 1)];
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => _current = new byte[Math.Max(sizeHint, 1)];
+
+        public void Advance(int count) => _written.AddRange(_current.AsSpan(0, count));
+    }
+
+    /// <summary>Fills messages through the descriptors' accessors with values chosen to trip a formatter up.</summary>
+    private sealed class RandomMessages(int seed, bool loneSurrogates = false)
+    {
+        private const int MaxDepth = 3;
+
+        private static readonly string[] Pieces =
+        [
+            "a", "Z", " ", "0", "\"", "\\", "/", "<", ">", "&", "'", "=", "\b", "\f", "\n", "\r", "\t", "\0", "\u0001", "\u001f",
+            "\u007f", "\u0080", "\u0085", "\u009f", "\u00a0", "\u00ad", "\u00e9", "\u0600", "\u0603", "\u0604", "\u06dd", "\u070f",
+            "\u17b4", "\u17b5", "\u200b", "\u200f", "\u2028", "\u2029", "\u202e", "\u2060", "\u2064", "\u206a", "\u206f", "\ufeff",
+            "\ufff9", "\ufffb", "\ufffd", "\uffff", "中", "腾讯控股", "\U0001F600", "\U0001F1ED\U0001F1F0", "\U00010000", "\U0010FFFF",
+            "HK.00700", "2024-01-02 10:00:00.123",
+        ];
+
+        private static readonly double[] Doubles =
+        [
+            0.0, -0.0, 1.0, -1.0, 0.1, 0.2, 0.3, 1e21, 1e-7, 1e15, 1e16, 1e-3, 9.99e-4, 1e-4, 123456789012345.6, 1234567890123456.7,
+            380.4, 380.59999999999997, 1704160800.123, double.NaN, double.PositiveInfinity, double.NegativeInfinity,
+            double.Epsilon, -double.Epsilon, 2.2250738585072014E-308, 2.225073858507201E-308, double.MaxValue, double.MinValue,
+            9007199254740993.0, 0.30000000000000004, 5e-324, 4.35, 2.675, 1.005,
+        ];
+
+        private static readonly float[] Floats =
+        [
+            0f, -0f, 1f, 0.1f, 0.2f, 1e21f, 1e-7f, 16777216f, 16777217f, 3.4028235e38f, -3.4028235e38f, float.Epsilon,
+            1.17549435E-38f, float.NaN, float.PositiveInfinity, float.NegativeInfinity, 380.4f, 1e15f, 1e-3f,
+        ];
+
+        private readonly Random _rng = new(seed);
+
+        public IMessage Create(MessageDescriptor type, int depth)
+        {
+            var message = (IMessage)Activator.CreateInstance(type.ClrType)!;
+            if (_rng.Next(12) == 0) return message; // empty
+            foreach (var field in type.Fields.InDeclarationOrder())
+            {
+                if (_rng.Next(3) == 0) continue;
+                var isMessage = field.FieldType is FieldType.Message or FieldType.Group;
+                if (field.IsRepeated)
+                {
+                    var list = (IList)field.Accessor.GetValue(message);
+                    var count = isMessage && depth >= MaxDepth ? _rng.Next(2) : _rng.Next(5);
+                    for (var i = 0; i < count; i++) list.Add(Value(field, depth));
+                }
+                else
+                {
+                    field.Accessor.SetValue(message, Value(field, depth));
+                }
+            }
+            return message;
+        }
+
+        private object Value(FieldDescriptor field, int depth) => field.FieldType switch
+        {
+            FieldType.Message or FieldType.Group => depth >= MaxDepth
+                ? Activator.CreateInstance(field.MessageType.ClrType)!
+                : Create(field.MessageType, depth + 1),
+            FieldType.Int32 or FieldType.SInt32 or FieldType.SFixed32 => Pick(0, 1, -1, int.MinValue, int.MaxValue, _rng.Next(int.MinValue, int.MaxValue), _rng.Next(-1000, 1000)),
+            FieldType.UInt32 or FieldType.Fixed32 => Pick(0u, 1u, uint.MaxValue, (uint)_rng.NextInt64(0, uint.MaxValue), (uint)_rng.Next(1000)),
+            FieldType.Int64 or FieldType.SInt64 or FieldType.SFixed64 => Pick(0L, -1L, long.MinValue, long.MaxValue, _rng.NextInt64(long.MinValue, long.MaxValue), _rng.NextInt64(-100_000, 100_000)),
+            FieldType.UInt64 or FieldType.Fixed64 => Pick(0UL, 1UL, ulong.MaxValue, (ulong)_rng.NextInt64(long.MinValue, long.MaxValue), (ulong)_rng.NextInt64(1_000_000)),
+            FieldType.Bool => _rng.Next(2) == 0,
+            FieldType.Double => _rng.Next(3) switch
+            {
+                0 => Doubles[_rng.Next(Doubles.Length)],
+                1 => BitConverter.Int64BitsToDouble(_rng.NextInt64(long.MinValue, long.MaxValue)),
+                _ => Math.Round((_rng.NextDouble() - 0.3) * Math.Pow(10, _rng.Next(-4, 16)), _rng.Next(0, 8)),
+            },
+            FieldType.Float => _rng.Next(2) == 0
+                ? Floats[_rng.Next(Floats.Length)]
+                : BitConverter.Int32BitsToSingle(_rng.Next(int.MinValue, int.MaxValue)),
+            FieldType.String => RandomString(),
+            FieldType.Bytes => ByteString.CopyFrom(RandomBytes()),
+            FieldType.Enum => System.Enum.ToObject(field.EnumType.ClrType, EnumNumber(field.EnumType)),
+            _ => throw new NotSupportedException(field.FieldType.ToString()),
+        };
+
+        private T Pick<T>(params T[] values) => values[_rng.Next(values.Length)];
+
+        private int EnumNumber(EnumDescriptor type)
+        {
+            var values = type.Values;
+            return _rng.Next(4) switch
+            {
+                0 => Pick(-1, -400, int.MinValue, int.MaxValue, 9_999),
+                _ => values[_rng.Next(values.Count)].Number,
+            };
+        }
+
+        private string RandomString()
+        {
+            var sb = new StringBuilder();
+            var parts = _rng.Next(4) == 0 ? 0 : _rng.Next(1, 12);
+            for (var i = 0; i < parts; i++)
+            {
+                switch (_rng.Next(4))
+                {
+                    case 0: sb.Append((char)_rng.Next(0x20, 0x7f)); break;
+                    case 1:
+                        var c = (char)_rng.Next(0, 0x10000);
+                        if (!char.IsSurrogate(c)) sb.Append(c);
+                        break;
+                    default: sb.Append(Pieces[_rng.Next(Pieces.Length)]); break;
+                }
+            }
+            if (loneSurrogates && _rng.Next(3) == 0) sb.Insert(_rng.Next(sb.Length + 1), (char)_rng.Next(0xd800, 0xe000));
+            return sb.ToString();
+        }
+
+        private byte[] RandomBytes()
+        {
+            var bytes = new byte[_rng.Next(0, 40)];
+            _rng.NextBytes(bytes);
+            return bytes;
+        }
+    }
+}
