@@ -22,7 +22,7 @@ internal sealed class FrameOutput : IDisposable
         switch (format)
         {
             case "jsonl":
-                _jsonl = new JsonLinesWriter(output, line => stderr.WriteLine(line));
+                _jsonl = new JsonLinesWriter(output, line => stderr.WriteLine(line)) { FlushEachLine = live };
                 Sink = new TeeSink(Selected(_jsonl), Counter);
                 break;
             case "json":

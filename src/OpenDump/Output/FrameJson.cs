@@ -25,8 +25,8 @@ public static class FrameJson
         WriteTimestamp(w, f.TimestampMicros);
         w.WriteNumber("conn", f.Connection.Number);
         w.WriteString("transport", f.Transport.Name());
-        w.WriteString("client", f.Connection.Client.ToString());
-        w.WriteString("server", f.Connection.Server.ToString());
+        w.WriteString("client", f.Connection.ClientText);
+        w.WriteString("server", f.Connection.ServerText);
         WriteStringOrNull(w, "connId", f.ConnId);
         w.WriteString("dir", f.Direction.Name());
         w.WriteNumber("protoId", f.ProtoId);
@@ -45,7 +45,7 @@ public static class FrameJson
         if (ws is not null) w.WriteNumber("wsFrames", ws.Frames); else w.WriteNull("wsFrames");
         if (ws is not null) w.WriteBoolean("wsCompressed", ws.Compressed); else w.WriteNull("wsCompressed");
         w.WritePropertyName("latencyMs");
-        if (f.LatencyMicros is { } lat) w.WriteRawValue(FormatMillis(lat)); else w.WriteNullValue();
+        if (f.LatencyMicros is { } lat) WriteMillis(w, lat); else w.WriteNullValue();
         if (f.RetType is { } rt) w.WriteNumber("retType", rt); else w.WriteNull("retType");
         WriteStringOrNull(w, "retMsg", f.RetMsg);
         w.WritePropertyName("body");
@@ -86,7 +86,26 @@ public static class FrameJson
     }
 
     /// <summary>Seconds since the epoch with exactly microsecond precision, as a JSON number.</summary>
-    public static void WriteTimestamp(Utf8JsonWriter w, long micros) => w.WriteRawValue(FormatTimestamp(micros));
+    public static void WriteTimestamp(Utf8JsonWriter w, long micros)
+    {
+        // Formatted in place: a string per frame for its time would be a needless allocation.
+        Span<byte> text = stackalloc byte[32];
+        var at = 0;
+        if (micros < 0) text[at++] = (byte)'-';
+        var abs = Math.Abs(micros);
+        (abs / 1_000_000).TryFormat(text[at..], out var written, default, CultureInfo.InvariantCulture);
+        at += written;
+        text[at++] = (byte)'.';
+        (abs % 1_000_000).TryFormat(text[at..], out written, "D6", CultureInfo.InvariantCulture);
+        w.WriteRawValue(text[..(at + written)], skipInputValidation: true);
+    }
+
+    private static void WriteMillis(Utf8JsonWriter w, long micros)
+    {
+        Span<byte> text = stackalloc byte[32];
+        (micros / 1000.0).TryFormat(text, out var written, "0.###", CultureInfo.InvariantCulture);
+        w.WriteRawValue(text[..written], skipInputValidation: true);
+    }
 
     public static string FormatTimestamp(long micros)
     {

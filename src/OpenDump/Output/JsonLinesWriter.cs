@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Encodings.Web;
 using OpenDump.Diagnostics;
@@ -10,7 +11,11 @@ namespace OpenDump.Output;
 public sealed class JsonLinesWriter : IAnalysisSink, IDisposable
 {
     internal static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+    // Lines are gathered in a buffer of ours and written in large pieces. A Utf8JsonWriter flushed straight
+    // to a stream would zero its buffer on every flush, which cost more than writing the JSON.
+    private const int WriteThreshold = 256 * 1024;
     private readonly Stream _out;
+    private readonly ArrayBufferWriter<byte> _buffer = new(WriteThreshold + 64 * 1024);
     private readonly Utf8JsonWriter _writer;
     private readonly Action<string> _message;
 
@@ -18,16 +23,28 @@ public sealed class JsonLinesWriter : IAnalysisSink, IDisposable
     public JsonLinesWriter(Stream output, Action<string> message)
     {
         _out = output;
-        _writer = new Utf8JsonWriter(output, Options);
+        _writer = new Utf8JsonWriter(_buffer, Options);
         _message = message;
     }
+
+    /// <summary>Writes each line as it completes (for live captures, where a line must not wait for the next).</summary>
+    public bool FlushEachLine { get; init; }
 
     public void OnFrame(OpenDFrame frame)
     {
         FrameJson.Write(_writer, frame);
         _writer.Flush();
-        _writer.Reset();
-        _out.WriteByte((byte)'\n');
+        _writer.Reset(_buffer);
+        _buffer.GetSpan(1)[0] = (byte)'\n';
+        _buffer.Advance(1);
+        if (FlushEachLine || _buffer.WrittenCount >= WriteThreshold) WriteOut();
+    }
+
+    private void WriteOut()
+    {
+        _out.Write(_buffer.WrittenSpan);
+        _buffer.ResetWrittenCount();
+        if (FlushEachLine) _out.Flush();
     }
 
     public void OnConnectionDiagnostic(TcpConnection connection, Diagnostic diagnostic, long timestampMicros) =>
@@ -36,7 +53,15 @@ public sealed class JsonLinesWriter : IAnalysisSink, IDisposable
     public void OnCaptureDiagnostic(Diagnostic diagnostic) =>
         _message($"{diagnostic.Severity.ToString().ToLowerInvariant()}: {diagnostic.Code}: {diagnostic.Message}");
 
-    public void OnComplete(IReadOnlyList<ConnectionSummary> connections) => _out.Flush();
+    public void OnComplete(IReadOnlyList<ConnectionSummary> connections)
+    {
+        WriteOut();
+        _out.Flush();
+    }
 
-    public void Dispose() => _writer.Dispose();
+    public void Dispose()
+    {
+        if (_buffer.WrittenCount > 0 && _out.CanWrite) WriteOut();
+        _writer.Dispose();
+    }
 }

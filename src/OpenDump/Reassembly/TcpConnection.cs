@@ -28,5 +28,18 @@ public static class TransportNames
 /// <summary>One TCP connection that carries OpenD traffic, numbered from 1 in order of first sight.</summary>
 public sealed record TcpConnection(int Number, Endpoint Client, Endpoint Server, long FirstTimestampMicros, bool HandshakeSeen, Transport Transport = Transport.Tcp)
 {
+    // Every frame's JSON names both ends; formatting an address per frame would be most of writing them.
+    private string? _clientText, _serverText;
+
+    public string ClientText => _clientText ??= Client.ToString();
+    public string ServerText => _serverText ??= Server.ToString();
+
+    // Equality is the connection's identity; the cached texts above are not part of it.
+    public bool Equals(TcpConnection? other) =>
+        other is not null && Number == other.Number && Client == other.Client && Server == other.Server
+        && FirstTimestampMicros == other.FirstTimestampMicros && HandshakeSeen == other.HandshakeSeen && Transport == other.Transport;
+
+    public override int GetHashCode() => HashCode.Combine(Number, Client, Server, FirstTimestampMicros, HandshakeSeen, Transport);
+
     public override string ToString() => $"#{Number} {Client}-{Server}";
 }
