@@ -134,15 +134,9 @@ public sealed class FilteringSink(IAnalysisSink inner, FrameSelection selection)
         return _origin.Value;
     }
 
-    public long FramesSeen { get; private set; }
-    public long FramesKept { get; private set; }
-
     public void OnFrame(OpenDFrame frame)
     {
-        FramesSeen++;
-        if (!selection.Matches(frame, Origin(frame.TimestampMicros))) return;
-        FramesKept++;
-        inner.OnFrame(frame);
+        if (selection.Matches(frame, Origin(frame.TimestampMicros))) inner.OnFrame(frame);
     }
 
     public void OnConnectionDiagnostic(TcpConnection connection, Diagnostic diagnostic, long timestampMicros)

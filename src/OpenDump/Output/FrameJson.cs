@@ -107,13 +107,6 @@ public static class FrameJson
         w.WriteRawValue(text[..written], skipInputValidation: true);
     }
 
-    public static string FormatTimestamp(long micros)
-    {
-        var sign = micros < 0 ? "-" : "";
-        var abs = Math.Abs(micros);
-        return string.Create(CultureInfo.InvariantCulture, $"{sign}{abs / 1_000_000}.{abs % 1_000_000:D6}");
-    }
-
     public static string FormatMillis(long micros) =>
         (micros / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
 

@@ -80,8 +80,6 @@ public sealed class WebSocketReader : IDisposable
     /// <summary>Set once the server's response is read: how this sender compresses, or null for not at all.</summary>
     public PerMessageDeflate? Deflate { get; set; }
 
-    public bool IsOpaque => _phase == Phase.Opaque;
-
     public StreamAccounting Accounting => new(_streamOffset, _frameBytes, _gapBytes, _garbageBytes + _resyncSkipped, _lostBytes, _buffered);
 
     /// <summary>The head was not HTTP or the upgrade was refused: from here on, bytes are counted, not read.</summary>
@@ -95,9 +93,6 @@ public sealed class WebSocketReader : IDisposable
     }
 
     private bool _draining;
-
-    /// <summary>The head turned out to be missing (the capture began after it): read frames from here.</summary>
-    public void SkipHead() => _phase = _phase == Phase.Head ? Phase.Frames : _phase;
 
     public void Append(ReadOnlySpan<byte> data, long timestampMicros, long packetNumber)
     {
