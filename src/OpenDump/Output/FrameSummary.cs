@@ -58,23 +58,24 @@ public static class FrameSummary
     {
         if (depth > 6 || securities.Count > 64) return;
         var d = message.Descriptor;
-        if (d.FullName == "Qot_Common.Security")
+        if (d.FullName == SecurityType)
         {
             securities.Add(FormatSecurity(message));
             return;
         }
-        if (d.FullName == "Trd_Common.TrdHeader" && account is null)
+        if (d.FullName == TrdHeaderType && account is null)
         {
             account = FormatTrdHeader(message);
             return;
         }
-        foreach (var field in d.Fields.InDeclarationOrder())
+        foreach (var field in Leads(d))
         {
-            if (field.FieldType != FieldType.Message || field.IsMap) continue;
             if (field.IsRepeated)
             {
-                foreach (var item in (System.Collections.IList)field.Accessor.GetValue(message))
-                    if (item is IMessage m) Walk(m, securities, ref account, depth + 1);
+                // Indexed: an enumerator per list per frame would be garbage for every line of the timeline.
+                var list = (System.Collections.IList)field.Accessor.GetValue(message);
+                for (var i = 0; i < list.Count; i++)
+                    if (list[i] is IMessage m) Walk(m, securities, ref account, depth + 1);
             }
             else if (field.Accessor.HasValue(message) && field.Accessor.GetValue(message) is IMessage child)
             {
@@ -82,6 +83,22 @@ public static class FrameSummary
             }
         }
     }
+
+    private const string SecurityType = "Qot_Common.Security";
+    private const string TrdHeaderType = "Trd_Common.TrdHeader";
+
+    // Per message type, only the message fields through which a Security or a TrdHeader can be reached:
+    // an order book's twenty price levels, say, are never walked.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<MessageDescriptor, FieldDescriptor[]> LeadsByType = new();
+
+    private static FieldDescriptor[] Leads(MessageDescriptor d) => LeadsByType.GetOrAdd(d, static d =>
+        d.Fields.InDeclarationOrder()
+            .Where(f => f.FieldType == FieldType.Message && !f.IsMap && CanReach(f.MessageType, []))
+            .ToArray());
+
+    private static bool CanReach(MessageDescriptor d, HashSet<MessageDescriptor> seen) =>
+        d.FullName is SecurityType or TrdHeaderType
+        || seen.Add(d) && d.Fields.InDeclarationOrder().Any(f => f.FieldType == FieldType.Message && !f.IsMap && CanReach(f.MessageType, seen));
 
     private static string FormatSecurity(IMessage security)
     {
