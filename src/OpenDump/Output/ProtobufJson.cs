@@ -515,32 +515,28 @@ public static class ProtobufJson
         }
     }
 
+    // JsonFormatter quotes 64-bit integers, since JavaScript numbers cannot hold them exactly.
+    private static void WriteQuoted<T>(ref Utf8Out w, T value) where T : IUtf8SpanFormattable
+    {
+        var span = w.GetSpan(22);
+        span[0] = (byte)'"';
+        value.TryFormat(span[1..], out var n, default, CultureInfo.InvariantCulture);
+        span[n + 1] = (byte)'"';
+        w.Advance(n + 2);
+    }
+
     internal struct Int64Format : IScalarFormat<long>
     {
         public static bool IsDefault(long value) => value == 0;
 
-        public static void Write(ref Utf8Out w, long value)
-        {
-            var span = w.GetSpan(22);
-            span[0] = (byte)'"';
-            value.TryFormat(span[1..], out var n, default, CultureInfo.InvariantCulture);
-            span[n + 1] = (byte)'"';
-            w.Advance(n + 2);
-        }
+        public static void Write(ref Utf8Out w, long value) => WriteQuoted(ref w, value);
     }
 
     internal struct UInt64Format : IScalarFormat<ulong>
     {
         public static bool IsDefault(ulong value) => value == 0;
 
-        public static void Write(ref Utf8Out w, ulong value)
-        {
-            var span = w.GetSpan(22);
-            span[0] = (byte)'"';
-            value.TryFormat(span[1..], out var n, default, CultureInfo.InvariantCulture);
-            span[n + 1] = (byte)'"';
-            w.Advance(n + 2);
-        }
+        public static void Write(ref Utf8Out w, ulong value) => WriteQuoted(ref w, value);
     }
 
     internal struct BoolFormat : IScalarFormat<bool>
