@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using OpenDump.Cli;
+using OpenDump.Link;
+using OpenDump.Testing;
 using OpenDump.Tests.Support;
 using Xunit;
 
@@ -16,15 +18,25 @@ public sealed class TerminalTests
         var dir = Directory.CreateTempSubdirectory("opendump-tty");
         try
         {
+            // Progress is drawn every 1024 packets, so the capture needs a few thousand of them.
+            var b = new ConversationBuilder(Endpoint.Parse("10.0.0.2:50000"), Endpoint.Parse("10.0.0.1:11111")).InitConnect(serialNo: 1, connId: 3);
+            for (var i = 0; i < 3000; i++) b.Push(1003, (uint)(10 + i), new Notify.Response { RetType = 0 }, afterMicros: 100);
+            var capture = b.Build().WriteTemp();
             var data = Path.Combine(dir.FullName, "out.txt");
             var log = Path.Combine(dir.FullName, "tty.log");
-            // script(1) gives the command a pseudo-terminal: stderr is a terminal, stdout goes to a file.
-            var command = $"TERM=xterm dotnet '{Cli}' read '{Fixtures.SdkTcp("ftaes.pcap")}' --rsa-key '{Fixtures.SdkKey}' > '{data}'";
+            // script(1) gives the command a pseudo-terminal and records what reached it: stderr is the
+            // terminal, stdout goes to a file.
+            var command = $"TERM=xterm dotnet '{Cli}' read '{capture}' > '{data}'";
             Run("script", "-qec", command, log);
+            File.Delete(capture);
+
             var text = File.ReadAllText(data);
-            Assert.Contains("Qot_GetBasicQot", text);
+            Assert.Contains("Notify", text);
             Assert.DoesNotContain('\u001b', text);
             Assert.DoesNotContain('\r', text);
+            // The progress line was drawn, on the terminal only.
+            Assert.Contains(" frames (", File.ReadAllText(log));
+            Assert.DoesNotContain(" frames (", text);
         }
         finally
         {
