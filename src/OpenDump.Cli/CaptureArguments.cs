@@ -21,7 +21,12 @@ internal sealed class CaptureArguments
           --max-held-bytes <n>  out-of-order bytes held per connection (default 16777216)
           --max-held-total <n>  out-of-order bytes held across connections (default 268435456)
           --max-connections <n> TCP connections tracked at once (default 65536)
+          --threads <n>         threads in all (default: one per core, at most 8); the output is the
+                                same with any number
         """;
+
+    /// <summary>One per core: the calling thread reads and decrypts, the others decode; past 8 the reader is the limit.</summary>
+    public static int DefaultThreads => Math.Clamp(Environment.ProcessorCount, 1, 8);
 
     public string? Path { get; private set; }
     private string? _keyPath, _keyLogPath, _aesKey, _aesIv;
@@ -31,6 +36,7 @@ internal sealed class CaptureArguments
     private readonly ReassemblyOptions _defaults = new();
     private long? _maxHeld, _maxHeldTotal;
     private int? _maxConnections;
+    private int? _threads;
 
     /// <summary>Takes the option at <paramref name="i"/> if it is one of ours; false leaves it to the command.</summary>
     public bool TryTake(string[] args, ref int i)
@@ -56,6 +62,10 @@ internal sealed class CaptureArguments
             case "--max-held-bytes": _maxHeld = Positive(args, ref i); return true;
             case "--max-held-total": _maxHeldTotal = Positive(args, ref i); return true;
             case "--max-connections": _maxConnections = (int)Math.Min(Positive(args, ref i), int.MaxValue); return true;
+            case "--threads":
+                if (!int.TryParse(Value(args, ref i), out var threads) || threads is < 1 or > 64) throw new UsageException($"--threads: '{args[i]}' is not a number of threads from 1 to 64");
+                _threads = threads;
+                return true;
         }
         if (a.StartsWith('-') && a != "-") return false;
         if (Path is not null) throw new UsageException($"only one capture at a time (got '{Path}' and '{a}')");
@@ -116,6 +126,7 @@ internal sealed class CaptureArguments
             RsaKey = key,
             SuppliedKeys = supplied,
             MaxBodyLen = _maxBodyLen,
+            Threads = _threads ?? DefaultThreads,
             Reassembly = new ReassemblyOptions
             {
                 ServerPorts = _ports.Count > 0 ? _ports : _defaults.ServerPorts,

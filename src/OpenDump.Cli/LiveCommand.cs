@@ -77,7 +77,8 @@ internal static class LiveCommand
         }
 
         var selection = filters.Build(stderr);
-        var options = capture.BuildOptions(stderr, out var problems);
+        // One thread: a live frame is printed as soon as it completes, not when a batch of them has.
+        var options = capture.BuildOptions(stderr, out var problems) with { Threads = 1 };
         var filter = bpf ?? string.Join(" or ", options.Reassembly.ServerPorts.Concat(options.Reassembly.WebSocketPorts).Distinct().Order().Select(p => $"tcp port {p}"));
 
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);

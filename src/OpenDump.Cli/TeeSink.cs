@@ -12,6 +12,11 @@ internal sealed class TeeSink(params IAnalysisSink[] sinks) : IAnalysisSink
         foreach (var s in sinks) s.OnFrame(frame);
     }
 
+    public void PrepareFrame(OpenDFrame frame)
+    {
+        foreach (var s in sinks) s.PrepareFrame(frame);
+    }
+
     public void OnConnectionDiagnostic(TcpConnection connection, Diagnostic diagnostic, long timestampMicros)
     {
         foreach (var s in sinks) s.OnConnectionDiagnostic(connection, diagnostic, timestampMicros);

@@ -10,6 +10,15 @@ public sealed record AnalyzerOptions
     /// <summary>A larger bodyLen is taken as lost sync rather than waited for.</summary>
     public uint MaxBodyLen { get; init; } = 64 * 1024 * 1024;
 
+    /// <summary>
+    /// Threads in all, counting the caller's: above 1, bodies are decoded (and frames prepared by the
+    /// sink) on other threads. The sink hears the same calls in the same order whatever the number.
+    /// </summary>
+    public int Threads { get; init; } = 1;
+
+    /// <summary>Frames handed to a decoding thread at a time (with <see cref="Threads"/> above 1).</summary>
+    internal int BatchFrames { get; init; } = 256;
+
     public RsaPrivateKey? RsaKey { get; init; }
 
     /// <summary>AES keys from a key log or the command line, for connections whose handshake is not in the capture.</summary>

@@ -18,7 +18,8 @@ public sealed record AnalysisSummary(long Packets, long TcpSegments, long NonTcp
 public sealed class CaptureAnalyzer : IStreamHandler, IDisposable
 {
     private readonly AnalyzerOptions _options;
-    private readonly IAnalysisSink _sink;
+    // Everything for the sink goes through the delivery, so that it stays in order when bodies are decoded on other threads.
+    private readonly FrameDelivery _sink;
     private readonly ILinkDecoder _linkDecoder;
     private readonly TcpReassembler _reassembler;
     private readonly SessionContext _context;
@@ -31,10 +32,10 @@ public sealed class CaptureAnalyzer : IStreamHandler, IDisposable
     public CaptureAnalyzer(AnalyzerOptions options, IAnalysisSink sink, ILinkDecoder? linkDecoder = null, ProtoRegistry? registry = null)
     {
         _options = options;
-        _sink = sink;
+        _sink = FrameDelivery.Create(sink, options.Threads, options.BatchFrames);
         _linkDecoder = linkDecoder ?? new SpanLinkDecoder();
         _reassembler = new TcpReassembler(this, options.Reassembly);
-        _context = new SessionContext(registry ?? ProtoRegistry.Default, options.RsaKey, options.SuppliedKeys, options.MaxBodyLen, sink);
+        _context = new SessionContext(registry ?? ProtoRegistry.Default, options.RsaKey, options.SuppliedKeys, options.MaxBodyLen, _sink);
     }
 
     /// <summary>Reads a whole capture; a damaged capture ends early with a diagnostic, keeping what was decoded.</summary>
@@ -46,7 +47,7 @@ public sealed class CaptureAnalyzer : IStreamHandler, IDisposable
             analyzer.ProcessPacket(packet);
             if (progress is not null && (packet.Number & 0x3ff) == 0) progress(source, analyzer._context.FramesSoFar);
         }
-        if (source.Problem is { } problem) sink.OnCaptureDiagnostic(Diagnostic.Error(problem.Code, problem.Message));
+        if (source.Problem is { } problem) analyzer._sink.OnCaptureDiagnostic(Diagnostic.Error(problem.Code, problem.Message));
         return analyzer.Finish(source.Problem);
     }
 
@@ -112,6 +113,7 @@ public sealed class CaptureAnalyzer : IStreamHandler, IDisposable
 
     public void Dispose()
     {
+        _sink.Dispose();
         foreach (var s in _allSessions) s.Dispose();
     }
 }

@@ -122,16 +122,25 @@ public readonly record struct TimeBound(long Micros, bool Relative)
 /// <summary>Passes on the frames a <see cref="FrameSelection"/> keeps; everything else a sink hears passes through.</summary>
 public sealed class FilteringSink(IAnalysisSink inner, FrameSelection selection) : IAnalysisSink
 {
-    private long? _origin;
+    // Set once, by the first thing heard; PrepareFrame reads it from other threads.
+    private long _origin;
+    private volatile bool _originKnown;
 
     private long Origin(long timestampMicros)
     {
-        if (_origin is null)
+        if (!_originKnown)
         {
             _origin = timestampMicros;
+            _originKnown = true;
             inner.OnTimeOrigin(timestampMicros);
         }
-        return _origin.Value;
+        return _origin;
+    }
+
+    /// <summary>Frames the selection drops are not prepared; before the time origin is known, whether it keeps one cannot be told, so it is prepared.</summary>
+    public void PrepareFrame(OpenDFrame frame)
+    {
+        if (!_originKnown || selection.Matches(frame, _origin)) inner.PrepareFrame(frame);
     }
 
     public void OnFrame(OpenDFrame frame)

@@ -30,8 +30,36 @@ public sealed class JsonLinesWriter : IAnalysisSink, IDisposable
     /// <summary>Writes each line as it completes (for live captures, where a line must not wait for the next).</summary>
     public bool FlushEachLine { get; init; }
 
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_line;
+    [ThreadStatic] private static Utf8JsonWriter? t_lineWriter;
+
+    /// <summary>Renders the line on the calling (worker) thread; <see cref="OnFrame"/> only copies it out.</summary>
+    public void PrepareFrame(OpenDFrame frame)
+    {
+        var line = t_line ??= new ArrayBufferWriter<byte>(4096);
+        var writer = t_lineWriter ??= new Utf8JsonWriter(line, Options);
+        line.ResetWrittenCount();
+        writer.Reset(line);
+        FrameJson.Write(writer, frame);
+        writer.Flush();
+        var length = line.WrittenCount + 1;
+        var bytes = ArrayPool<byte>.Shared.Rent(length);
+        line.WrittenSpan.CopyTo(bytes);
+        bytes[length - 1] = (byte)'\n';
+        frame.Prepared = new PreparedOutput(this, bytes, length);
+    }
+
     public void OnFrame(OpenDFrame frame)
     {
+        if (frame.Prepared is { } prepared && ReferenceEquals(prepared.Owner, this))
+        {
+            frame.Prepared = null;
+            prepared.Buffer.AsSpan(0, prepared.Length).CopyTo(_buffer.GetSpan(prepared.Length));
+            _buffer.Advance(prepared.Length);
+            ArrayPool<byte>.Shared.Return(prepared.Buffer);
+            if (FlushEachLine || _buffer.WrittenCount >= WriteThreshold) WriteOut();
+            return;
+        }
         FrameJson.Write(_writer, frame);
         _writer.Flush();
         _writer.Reset(_buffer);

@@ -37,6 +37,35 @@ internal static class FrameBodies
         return message;
     }
 
+    [ThreadStatic] private static List<Diagnostic>? t_diagnostics;
+
+    /// <summary>
+    /// Decodes a frame's plaintext body into the frame: the message (or a schema-less view and the raw
+    /// bytes when it does not decode), a reply's result fields, and the decoding's diagnostics, which go
+    /// in at <paramref name="diagnosticsAt"/> so that they keep their place among the frame's others.
+    /// </summary>
+    public static void DecodeInto(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt)
+    {
+        var diagnostics = t_diagnostics ??= [];
+        diagnostics.Clear();
+        var message = Decode(frame.Proto, frame.ProtoId, frame.Direction, frame.ProtoFmt, plain, diagnostics, out var rawFields);
+        frame.Message = message;
+        frame.RawFields = rawFields;
+        if (message is null) frame.RawBody = plain.ToArray();
+        else if (frame.Direction == FlowDirection.ServerToClient)
+        {
+            ReadResult(message, out var retType, out var retMsg, out var errCode);
+            frame.RetType = retType;
+            frame.RetMsg = retMsg;
+            frame.ErrCode = errCode;
+        }
+        if (diagnostics.Count == 0) return;
+        var all = new List<Diagnostic>(frame.Diagnostics.Count + diagnostics.Count);
+        all.AddRange(frame.Diagnostics);
+        all.InsertRange(Math.Min(diagnosticsAt, all.Count), diagnostics);
+        frame.Diagnostics = all.ToArray();
+    }
+
     // Every Response message starts with retType, retMsg, errCode whatever the protocol; the fields
     // are looked up once per message type.
     private static readonly ConcurrentDictionary<MessageDescriptor, (FieldDescriptor? RetType, FieldDescriptor? RetMsg, FieldDescriptor? ErrCode)> ResultFields = new();

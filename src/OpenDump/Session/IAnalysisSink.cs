@@ -8,6 +8,14 @@ public interface IAnalysisSink
 {
     void OnFrame(OpenDFrame frame);
 
+    /// <summary>
+    /// Called before <see cref="OnFrame"/> with the frame complete, possibly on a worker thread and
+    /// concurrently for other frames: a sink may do its per-frame work here (render the frame) and
+    /// use it in OnFrame, which still comes in capture order on one thread. It must not touch state
+    /// that OnFrame changes.
+    /// </summary>
+    void PrepareFrame(OpenDFrame frame) { }
+
     /// <summary>Something about a connection that is not one frame: a gap, bytes that are not OpenD, a missing key (said once).</summary>
     void OnConnectionDiagnostic(TcpConnection connection, Diagnostic diagnostic, long timestampMicros);
 

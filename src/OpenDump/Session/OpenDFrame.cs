@@ -24,7 +24,10 @@ public sealed record OpenDFrame
     public required long TimestampMicros { get; init; }
     public required long PacketNumber { get; init; }
     public required TcpConnection Connection { get; init; }
-    public required string? ConnId { get; init; }
+    // ConnId and the body's results are filled in after construction: a handshake frame learns its
+    // connID from its own body, and other bodies may be decoded on a worker thread (FrameDelivery).
+    // Either way they are set once, before any sink sees the frame.
+    public string? ConnId { get; internal set; }
     public required FlowDirection Direction { get; init; }
     public required Transport Transport { get; init; }
     /// <summary>protoID on TCP, cmd on WebSocket.</summary>
@@ -47,17 +50,28 @@ public sealed record OpenDFrame
     /// <summary>For a response: the frame number of its request and the time between them.</summary>
     public long? RequestFrame { get; init; }
     public long? LatencyMicros { get; init; }
-    public int? RetType { get; init; }
-    public string? RetMsg { get; init; }
-    public int? ErrCode { get; init; }
-    public IMessage? Message { get; init; }
+    public int? RetType { get; internal set; }
+    public string? RetMsg { get; internal set; }
+    public int? ErrCode { get; internal set; }
+    public IMessage? Message { get; internal set; }
     /// <summary>The body bytes kept when <see cref="Message"/> is null: plaintext when decrypted, else as on the wire.</summary>
-    public byte[]? RawBody { get; init; }
-    public IReadOnlyList<RawField>? RawFields { get; init; }
-    public required IReadOnlyList<Diagnostic> Diagnostics { get; init; }
+    public byte[]? RawBody { get; internal set; }
+    public IReadOnlyList<RawField>? RawFields { get; internal set; }
+    public IReadOnlyList<Diagnostic> Diagnostics { get; internal set; } = [];
+
+    /// <summary>What a sink rendered ahead for this frame in <see cref="IAnalysisSink.PrepareFrame"/>, taken back in its OnFrame.</summary>
+    internal PreparedOutput? Prepared { get; set; }
 
     public string? ProtoName => Proto?.Name;
     public byte? ProtoVer => Header?.ProtoVer;
+}
+
+/// <summary>Bytes a sink rendered for a frame on a worker thread; <see cref="Buffer"/> is pooled and goes back to the pool once written.</summary>
+internal sealed class PreparedOutput(object owner, byte[] buffer, int length)
+{
+    public object Owner { get; } = owner;
+    public byte[] Buffer { get; } = buffer;
+    public int Length { get; } = length;
 }
 
 /// <summary>

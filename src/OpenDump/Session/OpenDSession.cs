@@ -348,12 +348,8 @@ public sealed class OpenDSession : IConnectionSession
         ProtoInfo? proto, EncryptionKind encryption, bool decrypted, bool? sha1Ok, List<Diagnostic> diagnostics, in StreamPosition position)
     {
         var haveBody = sha1Ok is not null;
-        IMessage? message = null;
-        IReadOnlyList<RawField>? rawFields = null;
-        if (haveBody) message = FrameBodies.Decode(proto, header.ProtoId, direction, header.ProtoFmt, plain, diagnostics, out rawFields);
-
-        // Keys are taken only from a handshake the SHA-1 vouches for; a wrong key can yield a parseable mess.
-        if (header.ProtoId == InitConnectId && message is not null && sha1Ok == true) LearnFromHandshake(direction, message, encryption == EncryptionKind.Rsa, position);
+        // The decoding's diagnostics come after those of decryption and before those of pairing.
+        var decodeDiagnosticsAt = diagnostics.Count;
 
         var number = _context.NextFrameNumber();
         var kind = FrameKind.Request;
@@ -380,17 +376,12 @@ public sealed class OpenDSession : IConnectionSession
                 $"no request with protoID {header.ProtoId} and serialNo {header.SerialNo} was seen on this connection"));
         }
 
-        int? retType = null, errCode = null;
-        string? retMsg = null;
-        if (direction == FlowDirection.ServerToClient && message is not null) FrameBodies.ReadResult(message, out retType, out retMsg, out errCode);
-
-        _context.Sink.OnFrame(new OpenDFrame
+        var frame = new OpenDFrame
         {
             Number = number,
             TimestampMicros = position.TimestampMicros,
             PacketNumber = position.PacketNumber,
             Connection = _connection,
-            ConnId = _summary.ConnId,
             Direction = direction,
             Transport = Transport.Tcp,
             ProtoId = header.ProtoId,
@@ -405,14 +396,23 @@ public sealed class OpenDSession : IConnectionSession
             Sha1Ok = sha1Ok,
             RequestFrame = requestFrame,
             LatencyMicros = latency,
-            RetType = retType,
-            RetMsg = retMsg,
-            ErrCode = errCode,
-            Message = message,
-            RawBody = message is null ? (haveBody ? plain : wireBody).ToArray() : null,
-            RawFields = rawFields,
+            RawBody = haveBody ? null : wireBody.ToArray(),
             Diagnostics = diagnostics.Count == 0 ? [] : diagnostics.ToArray(),
-        });
+        };
+
+        if (header.ProtoId == InitConnectId && haveBody)
+        {
+            // The handshake is decoded here, not later: the keys it carries decrypt the next frames.
+            FrameBodies.DecodeInto(frame, plain, decodeDiagnosticsAt);
+            // Keys are taken only from a handshake the SHA-1 vouches for; a wrong key can yield a parseable mess.
+            if (frame.Message is not null && sha1Ok == true) LearnFromHandshake(direction, frame.Message, encryption == EncryptionKind.Rsa, position);
+            frame.ConnId = _summary.ConnId;
+            _context.Delivery.OnFrame(frame);
+            return;
+        }
+        frame.ConnId = _summary.ConnId;
+        if (haveBody) _context.Delivery.OnFrame(frame, plain, decodeDiagnosticsAt);
+        else _context.Delivery.OnFrame(frame);
     }
 
     private void LearnFromHandshake(FlowDirection direction, IMessage message, bool rsaEncrypted, in StreamPosition position)
@@ -574,14 +574,25 @@ public sealed class OpenDSession : IConnectionSession
 }
 
 /// <summary>What all sessions of one analysis share.</summary>
-public sealed class SessionContext(ProtoRegistry registry, RsaPrivateKey? rsaKey, IReadOnlyList<KeyLogEntry> suppliedKeys, uint maxBodyLen, IAnalysisSink sink)
+public sealed class SessionContext
 {
-    public IReadOnlyList<KeyLogEntry> SuppliedKeys { get; } = suppliedKeys;
+    internal SessionContext(ProtoRegistry registry, RsaPrivateKey? rsaKey, IReadOnlyList<KeyLogEntry> suppliedKeys, uint maxBodyLen, FrameDelivery delivery)
+    {
+        Registry = registry;
+        RsaKey = rsaKey;
+        SuppliedKeys = suppliedKeys;
+        MaxBodyLen = maxBodyLen;
+        Delivery = delivery;
+    }
+
+    public IReadOnlyList<KeyLogEntry> SuppliedKeys { get; }
     private long _frameNumber;
-    public ProtoRegistry Registry { get; } = registry;
-    public RsaPrivateKey? RsaKey { get; } = rsaKey;
-    public uint MaxBodyLen { get; } = maxBodyLen;
-    public IAnalysisSink Sink { get; } = sink;
+    public ProtoRegistry Registry { get; }
+    public RsaPrivateKey? RsaKey { get; }
+    public uint MaxBodyLen { get; }
+    /// <summary>Where frames and everything else the sessions say go, in order, on their way to the sink.</summary>
+    internal FrameDelivery Delivery { get; }
+    public IAnalysisSink Sink => Delivery;
     public long NextFrameNumber() => ++_frameNumber;
     public long FramesSoFar => _frameNumber;
 }

@@ -203,20 +203,8 @@ public sealed class WebSocketSession : IConnectionSession
     {
         var diagnostics = new List<Diagnostic>(0);
         var proto = header.Cmd == SdkMessageHeader.DisconnectedCmd ? DisconnectedProto : _context.Registry.Find(header.Cmd);
-        IMessage? message = null;
-        IReadOnlyList<RawField>? rawFields = null;
         // A header error may come with no body at all: then there is nothing to decode, and nothing is wrong with that.
-        if (!body.IsEmpty || header.Error is null or 0)
-        {
-            if (ReferenceEquals(proto, DisconnectedProto))
-            {
-                if (!body.IsEmpty && RawProtobuf.TryParse(body, out var raw)) rawFields = raw;
-            }
-            else
-            {
-                message = FrameBodies.Decode(proto, header.Cmd, direction, FrameHeader.FormatProtobuf, body, diagnostics, out rawFields);
-            }
-        }
+        var decode = (!body.IsEmpty || header.Error is null or 0) && !ReferenceEquals(proto, DisconnectedProto);
 
         var number = _context.NextFrameNumber();
         var kind = FrameKind.Request;
@@ -241,23 +229,15 @@ public sealed class WebSocketSession : IConnectionSession
             kind = FrameKind.Push;
         }
 
-        int? retType = null, errCode = null;
-        string? retMsg = null;
-        if (direction == FlowDirection.ServerToClient && message is not null) FrameBodies.ReadResult(message, out retType, out retMsg, out errCode);
         if (header.Error is { } error and not 0)
             diagnostics.Add(Diagnostic.Warning(DiagnosticCodes.WsError, $"SDK header error {error}{(ErrorName(error) is { } n ? $" ({n})" : "")}: \"{header.Errmsg}\""));
 
-        LearnFromLogin(direction, header, message, position);
-        if (header.Cmd == SdkMessageHeader.DisconnectedCmd && direction == FlowDirection.ServerToClient) _ws = _ws with { OpenDDisconnected = true };
-
-        _frames++;
-        _context.Sink.OnFrame(new OpenDFrame
+        var frame = new OpenDFrame
         {
             Number = number,
             TimestampMicros = position.TimestampMicros,
             PacketNumber = position.PacketNumber,
             Connection = _connection,
-            ConnId = _summary.ConnId,
             Direction = direction,
             Transport = Transport.WebSocket,
             ProtoId = header.Cmd,
@@ -272,14 +252,23 @@ public sealed class WebSocketSession : IConnectionSession
             Sha1Ok = null,
             RequestFrame = requestFrame,
             LatencyMicros = latency,
-            RetType = retType,
-            RetMsg = retMsg,
-            ErrCode = errCode,
-            Message = message,
-            RawBody = message is null ? body.ToArray() : null,
-            RawFields = rawFields,
             Diagnostics = diagnostics.Count == 0 ? [] : diagnostics.ToArray(),
-        });
+        };
+        if (!decode)
+        {
+            frame.RawBody = body.ToArray();
+            if (ReferenceEquals(proto, DisconnectedProto) && !body.IsEmpty && RawProtobuf.TryParse(body, out var raw)) frame.RawFields = raw;
+        }
+        // The login is decoded here, not later: what it says (connID, outcome) belongs to this frame already.
+        else if (header.Cmd == SdkMessageHeader.LoginCmd) FrameBodies.DecodeInto(frame, body, 0);
+
+        LearnFromLogin(direction, header, frame.Message, position);
+        if (header.Cmd == SdkMessageHeader.DisconnectedCmd && direction == FlowDirection.ServerToClient) _ws = _ws with { OpenDDisconnected = true };
+
+        _frames++;
+        frame.ConnId = _summary.ConnId;
+        if (decode && header.Cmd != SdkMessageHeader.LoginCmd) _context.Delivery.OnFrame(frame, body, 0);
+        else _context.Delivery.OnFrame(frame);
     }
 
     private void LearnFromLogin(FlowDirection direction, in SdkMessageHeader header, IMessage? message, in StreamPosition position)

@@ -1,0 +1,52 @@
+using OpenDump.Diagnostics;
+using OpenDump.Reassembly;
+
+namespace OpenDump.Session;
+
+/// <summary>
+/// Stands between the sessions and the sink. Sessions hand over their frames in capture order with the
+/// body still to decode: decoding is the costliest step of a frame and depends on nothing but its body,
+/// so it (and the sink's <see cref="IAnalysisSink.PrepareFrame"/>) may run on other threads. Whatever
+/// the threads, the sink hears every call in the order the sessions made it, on the thread that feeds
+/// the analyzer, so the output does not depend on the number of threads.
+/// </summary>
+internal abstract class FrameDelivery : IAnalysisSink, IDisposable
+{
+    protected FrameDelivery(IAnalysisSink sink) => Sink = sink;
+
+    protected IAnalysisSink Sink { get; }
+
+    public static FrameDelivery Create(IAnalysisSink sink, int threads, int batchFrames) =>
+        threads <= 1 ? new InlineDelivery(sink) : new ParallelDelivery(sink, threads, batchFrames);
+
+    /// <summary>A frame whose plaintext body is still to decode; <paramref name="plain"/> is valid only during the call.</summary>
+    public abstract void OnFrame(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt);
+
+    public abstract void OnFrame(OpenDFrame frame);
+    public abstract void OnConnectionDiagnostic(TcpConnection connection, Diagnostic diagnostic, long timestampMicros);
+    public abstract void OnConnectionEvent(TcpConnection connection, ConnectionEvent connectionEvent);
+    public abstract void OnCaptureDiagnostic(Diagnostic diagnostic);
+    public abstract void OnComplete(IReadOnlyList<ConnectionSummary> connections);
+
+    /// <summary>Returns once everything handed over so far has reached the sink.</summary>
+    public abstract void Flush();
+
+    public virtual void Dispose() { }
+}
+
+/// <summary>Everything on the calling thread, as it comes.</summary>
+internal sealed class InlineDelivery(IAnalysisSink sink) : FrameDelivery(sink)
+{
+    public override void OnFrame(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt)
+    {
+        FrameBodies.DecodeInto(frame, plain, diagnosticsAt);
+        Sink.OnFrame(frame);
+    }
+
+    public override void OnFrame(OpenDFrame frame) => Sink.OnFrame(frame);
+    public override void OnConnectionDiagnostic(TcpConnection connection, Diagnostic diagnostic, long timestampMicros) => Sink.OnConnectionDiagnostic(connection, diagnostic, timestampMicros);
+    public override void OnConnectionEvent(TcpConnection connection, ConnectionEvent connectionEvent) => Sink.OnConnectionEvent(connection, connectionEvent);
+    public override void OnCaptureDiagnostic(Diagnostic diagnostic) => Sink.OnCaptureDiagnostic(diagnostic);
+    public override void OnComplete(IReadOnlyList<ConnectionSummary> connections) => Sink.OnComplete(connections);
+    public override void Flush() { }
+}

@@ -1,0 +1,217 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
+using OpenDump.Diagnostics;
+using OpenDump.Reassembly;
+
+namespace OpenDump.Session;
+
+/// <summary>
+/// Decodes bodies and prepares frames on worker threads, a batch of frames at a time, and hands
+/// everything to the sink in the order it came, on the calling thread. Batches, rather than frames,
+/// cross threads so that the hand-over costs little per frame; a bounded number is in flight, so
+/// memory stays flat however large the capture, and when that bound is reached the calling thread
+/// decodes a batch itself rather than wait.
+/// </summary>
+internal sealed class ParallelDelivery : FrameDelivery
+{
+    // A batch is handed over when it holds this many frames or this many body bytes, whichever first.
+    private const int BatchBodyBytes = 1 << 20;
+
+    private readonly int _batchFrames;
+    private readonly int _maxInFlight;
+    private readonly Thread[] _workers;
+    private readonly ConcurrentQueue<Batch> _work = new();
+    private readonly SemaphoreSlim _workReady = new(0);
+    private readonly Queue<Batch> _inFlight = new();
+    private readonly Stack<Batch> _spare = new();
+    private Batch _current;
+    private volatile bool _stopping;
+
+    public ParallelDelivery(IAnalysisSink sink, int threads, int batchFrames) : base(sink)
+    {
+        _batchFrames = Math.Max(1, batchFrames);
+        // The calling thread reads, reassembles and decrypts, and helps when the workers fall behind.
+        _workers = new Thread[threads - 1];
+        _maxInFlight = 4 * threads;
+        _current = new Batch();
+        for (var i = 0; i < _workers.Length; i++)
+        {
+            _workers[i] = new Thread(WorkerLoop) { IsBackground = true, Name = $"opendump decode {i + 1}" };
+            _workers[i].Start();
+        }
+    }
+
+    private sealed class Batch
+    {
+        public Entry[] Entries = new Entry[64];
+        public int Count;
+        public int Frames;
+        public byte[] Bodies = new byte[64 * 1024];
+        public int BodiesUsed;
+        public readonly ManualResetEventSlim Done = new(false);
+        public ExceptionDispatchInfo? Failure;
+
+        public ref Entry Add()
+        {
+            if (Count == Entries.Length) Array.Resize(ref Entries, Count * 2);
+            return ref Entries[Count++];
+        }
+
+        public void Reset()
+        {
+            Array.Clear(Entries, 0, Count);
+            Count = Frames = BodiesUsed = 0;
+            if (Bodies.Length > 4 * BatchBodyBytes) Bodies = new byte[64 * 1024];
+            Failure = null;
+            Done.Reset();
+        }
+    }
+
+    private struct Entry
+    {
+        public OpenDFrame? Frame;
+        public Action<IAnalysisSink>? Call;
+        public int BodyOffset;
+        public int BodyLength;
+        public int DiagnosticsAt;
+        public bool HasBody;
+    }
+
+    public override void OnFrame(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt)
+    {
+        var batch = _current;
+        if (batch.BodiesUsed + plain.Length > batch.Bodies.Length)
+        {
+            var size = Math.Max(batch.Bodies.Length * 2, batch.BodiesUsed + plain.Length);
+            Array.Resize(ref batch.Bodies, size);
+        }
+        plain.CopyTo(batch.Bodies.AsSpan(batch.BodiesUsed));
+        ref var entry = ref batch.Add();
+        entry.Frame = frame;
+        entry.HasBody = true;
+        entry.BodyOffset = batch.BodiesUsed;
+        entry.BodyLength = plain.Length;
+        entry.DiagnosticsAt = diagnosticsAt;
+        batch.BodiesUsed += plain.Length;
+        batch.Frames++;
+        if (batch.Frames >= _batchFrames || batch.BodiesUsed >= BatchBodyBytes) Submit();
+    }
+
+    public override void OnFrame(OpenDFrame frame)
+    {
+        var batch = _current;
+        batch.Add().Frame = frame;
+        batch.Frames++;
+        if (batch.Frames >= _batchFrames) Submit();
+    }
+
+    // Everything that is not a frame is rare: a closure each is cheap enough, and keeps its place in the order.
+    private void Post(Action<IAnalysisSink> call) => _current.Add().Call = call;
+
+    public override void OnConnectionDiagnostic(TcpConnection connection, Diagnostic diagnostic, long timestampMicros) =>
+        Post(s => s.OnConnectionDiagnostic(connection, diagnostic, timestampMicros));
+
+    public override void OnConnectionEvent(TcpConnection connection, ConnectionEvent connectionEvent) =>
+        Post(s => s.OnConnectionEvent(connection, connectionEvent));
+
+    public override void OnCaptureDiagnostic(Diagnostic diagnostic) => Post(s => s.OnCaptureDiagnostic(diagnostic));
+
+    public override void OnComplete(IReadOnlyList<ConnectionSummary> connections)
+    {
+        Post(s => s.OnComplete(connections));
+        Flush();
+    }
+
+    public override void Flush()
+    {
+        Submit();
+        while (_inFlight.TryPeek(out var head))
+        {
+            if (!TryHelp()) head.Done.Wait();
+            DeliverFinished();
+        }
+    }
+
+    private void Submit()
+    {
+        var batch = _current;
+        if (batch.Count == 0) return;
+        _current = _spare.Count > 0 ? _spare.Pop() : new Batch();
+        _inFlight.Enqueue(batch);
+        _work.Enqueue(batch);
+        _workReady.Release();
+        DeliverFinished();
+        while (_inFlight.Count > _maxInFlight)
+        {
+            if (!TryHelp()) _inFlight.Peek().Done.Wait();
+            DeliverFinished();
+        }
+    }
+
+    private bool TryHelp()
+    {
+        if (!_work.TryDequeue(out var batch)) return false;
+        Process(batch);
+        return true;
+    }
+
+    /// <summary>Hands the finished batches at the head of the line to the sink, in order.</summary>
+    private void DeliverFinished()
+    {
+        while (_inFlight.TryPeek(out var batch) && batch.Done.IsSet)
+        {
+            _inFlight.Dequeue();
+            batch.Failure?.Throw();
+            var entries = batch.Entries;
+            for (var i = 0; i < batch.Count; i++)
+            {
+                ref var entry = ref entries[i];
+                if (entry.Call is { } call) call(Sink);
+                else Sink.OnFrame(entry.Frame!);
+            }
+            batch.Reset();
+            _spare.Push(batch);
+        }
+    }
+
+    private void Process(Batch batch)
+    {
+        try
+        {
+            var entries = batch.Entries;
+            for (var i = 0; i < batch.Count; i++)
+            {
+                ref var entry = ref entries[i];
+                if (entry.Frame is not { } frame) continue;
+                if (entry.HasBody) FrameBodies.DecodeInto(frame, batch.Bodies.AsSpan(entry.BodyOffset, entry.BodyLength), entry.DiagnosticsAt);
+                Sink.PrepareFrame(frame);
+            }
+        }
+        catch (Exception e)
+        {
+            batch.Failure = ExceptionDispatchInfo.Capture(e);
+        }
+        finally
+        {
+            batch.Done.Set();
+        }
+    }
+
+    private void WorkerLoop()
+    {
+        while (true)
+        {
+            _workReady.Wait();
+            if (_work.TryDequeue(out var batch)) Process(batch);
+            else if (_stopping) return;
+        }
+    }
+
+    public override void Dispose()
+    {
+        _stopping = true;
+        _workReady.Release(_workers.Length);
+        foreach (var worker in _workers) worker.Join();
+        _workReady.Dispose();
+    }
+}

@@ -1,0 +1,130 @@
+using System.Text;
+using OpenDump.Capture;
+using OpenDump.Cli;
+using OpenDump.Crypto;
+using OpenDump.Filtering;
+using OpenDump.Output;
+using OpenDump.Session;
+using OpenDump.Testing;
+using OpenDump.Tests.Fuzz;
+using OpenDump.Tests.Support;
+using Xunit;
+
+namespace OpenDump.Tests.EndToEnd;
+
+/// <summary>
+/// With more than one thread, bodies are decoded and lines rendered on workers; every output must still
+/// be byte for byte what one thread writes. Small batches make even a short capture cross threads
+/// hundreds of times, and damaged captures bring the diagnostics that travel between the frames.
+/// </summary>
+public sealed class ThreadingTests
+{
+    private static readonly (int Threads, int Batch)[] Layouts = [(2, 1), (3, 5), (4, 64)];
+
+    public static TheoryData<string> Captures => new() { "sdk/tcp/plain.pcap", "sdk/tcp/ftaes.pcap", "sdk/tcp/cbc.pcap", "sdk/ws/ws_basic.pcap", "sample" };
+
+    [Theory]
+    [MemberData(nameof(Captures))]
+    public void Every_output_is_the_same_with_any_number_of_threads(string name)
+    {
+        var (path, key) = name == "sample"
+            ? (Path.Combine(Fixtures.RepoRoot, "captures", "sample.pcap"), RsaPrivateKey.Load(Path.Combine(Fixtures.RepoRoot, "captures", SampleCapture.KeyFileName)))
+            : (Fixtures.Path(name.Split('/')), name.Contains("/tcp/") ? RsaPrivateKey.Load(Fixtures.SdkKey) : null);
+        var one = Outputs(path, new AnalyzerOptions { RsaKey = key });
+        Assert.True(one.Frames > 20, $"{name}: only {one.Frames} frames");
+        foreach (var (threads, batch) in Layouts)
+            AssertSame(one, Outputs(path, new AnalyzerOptions { RsaKey = key, Threads = threads, BatchFrames = batch }), $"{name} with {threads} threads, batches of {batch}");
+    }
+
+    [Fact]
+    public void Damaged_captures_give_the_same_outputs_and_diagnostics_with_any_number_of_threads()
+    {
+        var sources = FuzzSources.All;
+        var compared = 0;
+        for (var seed = 1; seed <= 40; seed++)
+        {
+            var fuzz = CaptureMutator.Create(seed * 7_919L, sources);
+            var path = Path.Combine(Path.GetTempPath(), $"opendump-threads-{Guid.NewGuid():N}.pcap");
+            File.WriteAllBytes(path, fuzz.File);
+            try
+            {
+                var options = new AnalyzerOptions { RsaKey = fuzz.Source.Key };
+                var one = Outputs(path, options);
+                var (threads, batch) = Layouts[seed % Layouts.Length];
+                AssertSame(one, Outputs(path, options with { Threads = threads, BatchFrames = batch }), fuzz.Describe());
+                compared += one.Messages.Length > 0 ? 1 : 0;
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
+        // The point is the diagnostics' places among the frames: most damaged captures must have some.
+        Assert.True(compared >= 30, $"only {compared} of 40 damaged captures produced diagnostics");
+    }
+
+    [Fact]
+    public void A_filtered_output_is_the_same_with_any_number_of_threads()
+    {
+        var path = Fixtures.SdkTcp("ftaes.pcap");
+        var key = RsaPrivateKey.Load(Fixtures.SdkKey);
+        var selection = new FrameSelection
+        {
+            Kinds = new HashSet<FrameKind> { FrameKind.Response, FrameKind.Push },
+            Since = TimeBound.Parse("+1"),
+            Expression = FilterExpression.Parse("retType == 0 or body.s2c.security.code contains \"7\""),
+        };
+        string Run(int threads)
+        {
+            var output = new MemoryStream();
+            using (var writer = new JsonLinesWriter(output, _ => { }))
+            using (var source = new PcapFileSource(path))
+                CaptureAnalyzer.Run(source, new AnalyzerOptions { RsaKey = key, Threads = threads, BatchFrames = 3 }, new FilteringSink(writer, selection));
+            return Encoding.UTF8.GetString(output.ToArray());
+        }
+        var one = Run(1);
+        Assert.InRange(one.Count(c => c == '\n'), 20, 140);
+        Assert.Equal(one, Run(3));
+    }
+
+    private sealed record RunOutputs(int Frames, string Jsonl, string Messages, string Timeline, string Sessions, string Stats);
+
+    private static RunOutputs Outputs(string path, AnalyzerOptions options)
+    {
+        var jsonl = new MemoryStream();
+        var sessions = new MemoryStream();
+        var messages = new StringBuilder();
+        var timeline = new StringWriter();
+        var stats = new StatisticsCollector();
+        var collected = new CollectingSink();
+        using (var jsonWriter = new JsonLinesWriter(jsonl, m => messages.AppendLine(m)))
+        using (var source = new PcapFileSource(path))
+        {
+            var sink = new TeeSink(jsonWriter, new TimelineWriter(timeline, verbose: true), new JsonSessionsWriter(sessions), stats, collected);
+            CaptureAnalyzer.Run(source, options, sink);
+        }
+        var statsText = new StringWriter();
+        StatisticsTextWriter.Write(stats.Report, statsText);
+        return new RunOutputs(collected.Frames.Count, Encoding.UTF8.GetString(jsonl.ToArray()), messages.ToString(), timeline.ToString(),
+            Encoding.UTF8.GetString(sessions.ToArray()), statsText.ToString());
+    }
+
+    private static void AssertSame(RunOutputs expected, RunOutputs actual, string what)
+    {
+        Assert.True(expected.Jsonl == actual.Jsonl, $"{what}: JSON Lines differ at byte {FirstDifference(expected.Jsonl, actual.Jsonl)}");
+        Assert.True(expected.Messages == actual.Messages, $"{what}: diagnostics differ at {FirstDifference(expected.Messages, actual.Messages)}");
+        Assert.True(expected.Timeline == actual.Timeline, $"{what}: timelines differ at {FirstDifference(expected.Timeline, actual.Timeline)}");
+        Assert.True(expected.Sessions == actual.Sessions, $"{what}: JSON sessions differ at {FirstDifference(expected.Sessions, actual.Sessions)}");
+        Assert.True(expected.Stats == actual.Stats, $"{what}: statistics differ at {FirstDifference(expected.Stats, actual.Stats)}");
+        Assert.Equal(expected.Frames, actual.Frames);
+    }
+
+    private static string FirstDifference(string a, string b)
+    {
+        var i = 0;
+        while (i < a.Length && i < b.Length && a[i] == b[i]) i++;
+        return $"{i}: \"{Excerpt(a, i)}\" vs \"{Excerpt(b, i)}\"";
+    }
+
+    private static string Excerpt(string s, int at) => s.Substring(Math.Max(0, at - 40), Math.Min(s.Length, at + 80) - Math.Max(0, at - 40));
+}
