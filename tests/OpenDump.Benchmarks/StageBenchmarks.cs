@@ -195,6 +195,7 @@ public class Aes
 /// <summary>
 /// SHA1.HashData over plaintext bodies, as the session checks every body; per body. MB/s: plaintext
 /// bytes. IncrementalHashReused keeps one hash object (and its native context) for all bodies.
+/// Sha1Digest is OpenDump.Crypto.Sha1Digest.HashData (OpenSSL's low-level SHA1_* without EVP).
 /// </summary>
 [MemoryDiagnoser]
 public class Sha1
@@ -213,6 +214,14 @@ public class Sha1
         var bytes = _bodies.Average(b => (double)b.Length);
         ThroughputColumn.Register(this, nameof(HashData), bytes);
         ThroughputColumn.Register(this, nameof(IncrementalHashReused), bytes);
+        ThroughputColumn.Register(this, nameof(Sha1Digest), bytes);
+        Span<byte> expected = stackalloc byte[20], actual = stackalloc byte[20];
+        foreach (var body in _bodies)
+        {
+            SHA1.HashData(body, expected);
+            OpenDump.Crypto.Sha1Digest.HashData(body, actual);
+            if (!actual.SequenceEqual(expected)) throw new InvalidOperationException("Sha1Digest differs from SHA1.HashData");
+        }
     }
 
     [GlobalCleanup]
@@ -240,6 +249,19 @@ public class Sha1
         foreach (var body in _bodies)
         {
             SHA1.HashData(body, digest);
+            x ^= digest[0];
+        }
+        return x;
+    }
+
+    [Benchmark(OperationsPerInvoke = Benchmarks.Bodies.Count)]
+    public int Sha1Digest()
+    {
+        Span<byte> digest = stackalloc byte[20];
+        var x = 0;
+        foreach (var body in _bodies)
+        {
+            OpenDump.Crypto.Sha1Digest.HashData(body, digest);
             x ^= digest[0];
         }
         return x;

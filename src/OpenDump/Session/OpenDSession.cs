@@ -494,7 +494,7 @@ public sealed class OpenDSession : IConnectionSession
     private static bool Sha1Matches(in FrameHeader header, ReadOnlySpan<byte> plaintext)
     {
         Span<byte> digest = stackalloc byte[FrameHeader.Sha1Size];
-        SHA1.HashData(plaintext, digest);
+        Sha1Digest.HashData(plaintext, digest);
         return header.Sha1Equals(digest);
     }
 
