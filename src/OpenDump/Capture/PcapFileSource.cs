@@ -9,7 +9,7 @@ namespace OpenDump.Capture;
 /// </summary>
 public sealed class PcapFileSource : ICaptureSource
 {
-    private readonly CaptureFileReaderDevice _device;
+    private readonly CaptureReaderDevice _device;
     private readonly bool _classicPcap;
     private readonly PacketCopier _copier;
     private long _offset;
@@ -26,8 +26,7 @@ public sealed class PcapFileSource : ICaptureSource
 
         try
         {
-            _device = new CaptureFileReaderDevice(path);
-            _device.Open();
+            _device = path == "-" ? OpenThroughLibpcap(path) : OpenBuffered(path) ?? OpenThroughLibpcap(path);
         }
         catch (DllNotFoundException e)
         {
@@ -45,6 +44,33 @@ public sealed class PcapFileSource : ICaptureSource
         // Classic pcap: 24-byte file header, then 16 bytes before each record; pcapng offsets are not tracked.
         _offset = _classicPcap ? 24 : 0;
     }
+
+    private static CaptureReaderDevice OpenThroughLibpcap(string path)
+    {
+        var device = new CaptureFileReaderDevice(path);
+        device.Open();
+        return device;
+    }
+
+    // Null when the buffered open is not available or libpcap refuses the file: libpcap's own open then says why, in its usual words.
+    private static CaptureReaderDevice? OpenBuffered(string path)
+    {
+        if (BufferedCaptureFile.TryOpen(path) is not { } file) return null;
+        var device = new CaptureHandleReaderDevice(file);
+        try
+        {
+            device.Open();
+            return device;
+        }
+        catch (PcapException)
+        {
+            file.CloseUnowned();
+            return null;
+        }
+    }
+
+    /// <summary>Whether the file is read through <see cref="BufferedCaptureFile"/> rather than libpcap's own open (tests).</summary>
+    internal bool ReadsThroughLargeBuffer => _device is CaptureHandleReaderDevice;
 
     public string Name { get; }
     public CaptureProblem? Problem { get; private set; }
