@@ -19,6 +19,14 @@ public sealed record AnalyzerOptions
     /// <summary>Frames handed to a decoding thread at a time (with <see cref="Threads"/> above 1).</summary>
     internal int BatchFrames { get; init; } = 256;
 
+    /// <summary>
+    /// Whether frames carry their decoded body (<see cref="Session.OpenDFrame.Message"/>). When false, a protobuf
+    /// body is only checked against its schema on the wire, which builds no object: result fields, diagnostics and
+    /// everything else about the frame are the same, and a body that fails the check is decoded in full as usual.
+    /// For outputs that count frames rather than show bodies.
+    /// </summary>
+    public bool DecodeMessages { get; init; } = true;
+
     public RsaPrivateKey? RsaKey { get; init; }
 
     /// <summary>AES keys from a key log or the command line, for connections whose handshake is not in the capture.</summary>

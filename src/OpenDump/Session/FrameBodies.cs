@@ -43,9 +43,13 @@ internal static class FrameBodies
     /// Decodes a frame's plaintext body into the frame: the message (or a schema-less view and the raw
     /// bytes when it does not decode), a reply's result fields, and the decoding's diagnostics, which go
     /// in at <paramref name="diagnosticsAt"/> so that they keep their place among the frame's others.
+    /// With <paramref name="decodeMessages"/> false, a protobuf body that its wire check finds whole and valid
+    /// gets its result fields from the wire and no message; any other body is decoded in full, so what can go
+    /// wrong with a body is reported exactly as it always is.
     /// </summary>
-    public static void DecodeInto(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt)
+    public static void DecodeInto(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt, bool decodeMessages = true)
     {
+        if (!decodeMessages && TryCheckOnly(frame, plain)) return;
         var diagnostics = t_diagnostics ??= [];
         diagnostics.Clear();
         var message = Decode(frame.Proto, frame.ProtoId, frame.Direction, frame.ProtoFmt, plain, diagnostics, out var rawFields);
@@ -64,6 +68,22 @@ internal static class FrameBodies
         all.AddRange(frame.Diagnostics);
         all.InsertRange(Math.Min(diagnosticsAt, all.Count), diagnostics);
         frame.Diagnostics = all.ToArray();
+    }
+
+    private static bool TryCheckOnly(OpenDFrame frame, ReadOnlySpan<byte> plain)
+    {
+        if (frame.ProtoFmt != FrameHeader.FormatProtobuf) return false;
+        var descriptor = frame.Proto?.For(frame.Direction == FlowDirection.ClientToServer);
+        if (descriptor is null || !WireCheck.IsSupported(descriptor)) return false;
+        var verdict = WireCheck.Check(descriptor, plain);
+        if (!verdict.Valid || verdict.MissingRequired) return false;
+        if (frame.Direction == FlowDirection.ServerToClient)
+        {
+            frame.RetType = verdict.RetType;
+            frame.RetMsg = verdict.RetMsg(plain);
+            frame.ErrCode = verdict.ErrCode;
+        }
+        return true;
     }
 
     // Every Response message starts with retType, retMsg, errCode whatever the protocol; the fields

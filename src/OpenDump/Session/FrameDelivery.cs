@@ -12,12 +12,19 @@ namespace OpenDump.Session;
 /// </summary>
 internal abstract class FrameDelivery : IAnalysisSink, IDisposable
 {
-    protected FrameDelivery(IAnalysisSink sink) => Sink = sink;
+    protected FrameDelivery(IAnalysisSink sink, bool decodeMessages)
+    {
+        Sink = sink;
+        DecodeMessages = decodeMessages;
+    }
 
     protected IAnalysisSink Sink { get; }
 
-    public static FrameDelivery Create(IAnalysisSink sink, int threads, int batchFrames) =>
-        threads <= 1 ? new InlineDelivery(sink) : new ParallelDelivery(sink, threads, batchFrames);
+    /// <summary>See <see cref="AnalyzerOptions.DecodeMessages"/>.</summary>
+    protected bool DecodeMessages { get; }
+
+    public static FrameDelivery Create(IAnalysisSink sink, int threads, int batchFrames, bool decodeMessages = true) =>
+        threads <= 1 ? new InlineDelivery(sink, decodeMessages) : new ParallelDelivery(sink, threads, batchFrames, decodeMessages);
 
     /// <summary>A frame whose plaintext body is still to decode; <paramref name="plain"/> is valid only during the call.</summary>
     public abstract void OnFrame(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt);
@@ -35,11 +42,11 @@ internal abstract class FrameDelivery : IAnalysisSink, IDisposable
 }
 
 /// <summary>Everything on the calling thread, as it comes.</summary>
-internal sealed class InlineDelivery(IAnalysisSink sink) : FrameDelivery(sink)
+internal sealed class InlineDelivery(IAnalysisSink sink, bool decodeMessages) : FrameDelivery(sink, decodeMessages)
 {
     public override void OnFrame(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt)
     {
-        FrameBodies.DecodeInto(frame, plain, diagnosticsAt);
+        FrameBodies.DecodeInto(frame, plain, diagnosticsAt, DecodeMessages);
         Sink.OnFrame(frame);
     }
 

@@ -1,0 +1,1961 @@
+using System.Text;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using OpenDump.Decoding;
+using OpenDump.Session;
+using OpenDump.Testing;
+using OpenDump.Tests.Decoding.WireCheckTypes;
+using Xunit;
+using Xunit.Abstractions;
+using pb = global::Google.Protobuf;
+using pbc = global::Google.Protobuf.Collections;
+using pbr = global::Google.Protobuf.Reflection;
+using scg = global::System.Collections.Generic;
+
+namespace OpenDump.Tests.Decoding
+{
+    /// <summary>
+    /// WireCheck must say exactly what BodyDecoder.Decode (a fresh instance's MergeFrom, then the required-field walk) and
+    /// FrameBodies.ReadResult say. Every test compares against that oracle as well as against the verdict written down,
+    /// so a rule written down wrongly here fails too.
+    /// </summary>
+    public sealed class WireCheckTests(ITestOutputHelper output)
+    {
+        private static readonly MessageDescriptor OrderBook = ProtoRegistry.Default.Find(3013)!.Response!;          // Qot_UpdateOrderBook.Response
+        private static readonly MessageDescriptor DelayC2S = ProtoRegistry.Default.Find(1007)!.Request!.FindFieldByName("c2s").MessageType; // repeated int32 typeList = 1
+        private static readonly MessageDescriptor SpreadS2C = ProtoRegistry.Default.Find(3258)!.Response!.FindFieldByName("s2c").MessageType; // repeated double spreadList = 1
+        private static readonly MessageDescriptor NodeType = Node.Descriptor;
+        private static readonly MessageDescriptor LeafType = Leaf.Descriptor;
+
+        // ---- the oracle ----
+
+        private readonly record struct Verdict(bool Valid, bool Missing, int? RetType, string? RetMsg, int? ErrCode)
+        {
+            public override string ToString() => Valid ? $"valid missing={Missing} retType={RetType} retMsg={(RetMsg is null ? "null" : $"\"{RetMsg}\"")} errCode={ErrCode}" : "invalid";
+        }
+
+        private static Verdict Oracle(MessageDescriptor descriptor, byte[] body)
+        {
+            var decoded = BodyDecoder.Decode(descriptor, 0, body);
+            if (decoded.Message is null) return new Verdict(false, false, null, null, null);
+            FrameBodies.ReadResult(decoded.Message, out var retType, out var retMsg, out var errCode);
+            return new Verdict(true, decoded.MissingRequired.Count > 0, retType, retMsg, errCode);
+        }
+
+        private static Verdict Checked(MessageDescriptor descriptor, byte[] body)
+        {
+            var v = WireCheck.Check(descriptor, body);
+            return v.Valid ? new Verdict(true, v.MissingRequired, v.RetType, v.RetMsg(body), v.ErrCode) : new Verdict(false, false, null, null, null);
+        }
+
+        /// <summary>The oracle and WireCheck both give <paramref name="expected"/>.</summary>
+        private static void Expect(Verdict expected, MessageDescriptor descriptor, byte[] body)
+        {
+            Assert.Equal(expected, Oracle(descriptor, body));
+            Assert.Equal(expected, Checked(descriptor, body));
+        }
+
+        /// <summary>The oracle finds the body valid with <paramref name="missing"/>, and WireCheck agrees on everything.</summary>
+        private static void ExpectValid(MessageDescriptor d, byte[] body, bool missing = false)
+        {
+            var oracle = Oracle(d, body);
+            Assert.Equal((true, missing), (oracle.Valid, oracle.Missing));
+            Assert.Equal(oracle, Checked(d, body));
+        }
+
+        private static void ExpectInvalid(MessageDescriptor d, byte[] body) => Expect(new Verdict(false, false, null, null, null), d, body);
+
+        // ---- byte builders ----
+
+        private static byte[] Varint(ulong v)
+        {
+            var bytes = new List<byte>();
+            while (v >= 0x80)
+            {
+                bytes.Add((byte)(v | 0x80));
+                v >>= 7;
+            }
+            bytes.Add((byte)v);
+            return bytes.ToArray();
+        }
+
+        private static byte[] Tag(int field, int wireType) => Varint(((ulong)(uint)field << 3) | (uint)wireType);
+
+        private static byte[] Cat(params byte[][] parts) => parts.SelectMany(p => p).ToArray();
+
+        private static byte[] Ld(int field, byte[] payload) => Cat(Tag(field, 2), Varint((ulong)payload.Length), payload);
+
+        private static byte[] VarintField(int field, ulong value) => Cat(Tag(field, 0), Varint(value));
+
+        private static byte[] LeafBytes(int? a = null, string? b = null, byte[]? next = null) =>
+            Cat(a is null ? [] : VarintField(1, (ulong)(long)a.Value), b is null ? [] : Ld(2, Encoding.UTF8.GetBytes(b)), next is null ? [] : Ld(3, next));
+
+        private static readonly byte[] RetType0 = VarintField(1, 0);
+
+        // ---- tags and wire types ----
+
+        [Fact]
+        public void Field_number_zero_is_invalid_whatever_the_wire_type_or_tag_length()
+        {
+            ExpectInvalid(OrderBook, [0x00]);
+            ExpectInvalid(OrderBook, Cat(RetType0, [0x00]));
+            ExpectInvalid(OrderBook, Cat(RetType0, [0x02, 0x00]));                    // field 0, length-delimited
+            ExpectInvalid(OrderBook, Cat(RetType0, [0x80, 0x80, 0x80, 0x80, 0x10])); // 1 << 32: the low 32 bits are zero
+            ExpectInvalid(NodeType, [0x07]);
+        }
+
+        [Fact]
+        public void Tags_are_32_bit_varints_of_at_most_10_bytes()
+        {
+            // Non-canonical tag for field 1 varint, and one whose bits above 32 are dropped.
+            Expect(new Verdict(true, false, 5, null, null), OrderBook, [0x88, 0x80, 0x80, 0x80, 0x00, 5]);
+            Expect(new Verdict(true, false, 5, null, null), OrderBook, [0x88, 0x80, 0x80, 0x80, 0xF0, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 5]);
+            ExpectInvalid(OrderBook, [0x88, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00, 5]); // 11 bytes
+            ExpectInvalid(OrderBook, Cat(RetType0, [0x88, 0x80]));                                          // truncated tag
+            // The largest field number is just an unknown field.
+            ExpectValid(OrderBook, Cat(RetType0, Tag(0x1FFFFFFF, 0), [1]));
+        }
+
+        [Fact]
+        public void Wire_types_6_and_7_are_invalid_on_known_and_unknown_numbers()
+        {
+            ExpectInvalid(OrderBook, Cat(RetType0, Tag(1, 6)));
+            ExpectInvalid(OrderBook, Cat(RetType0, Tag(1, 7), [1]));
+            ExpectInvalid(OrderBook, Cat(RetType0, Tag(9, 6), [1]));
+            ExpectInvalid(OrderBook, Cat(RetType0, Tag(9, 7)));
+            ExpectInvalid(OrderBook, Cat(RetType0, Ld(4, Cat(Tag(77, 6), [0]))));
+        }
+
+        [Fact]
+        public void A_known_field_with_another_wire_type_is_an_unknown_field_and_does_not_count_as_present()
+        {
+            // retType (required int32) arrives as fixed32: the body parses, retType is missing and not read.
+            Expect(new Verdict(true, true, null, null, null), OrderBook, Cat(Tag(1, 5), [1, 2, 3, 4]));
+            // ... or as a length-delimited field, or a group.
+            Expect(new Verdict(true, true, null, null, null), OrderBook, Ld(1, [1, 2, 3]));
+            Expect(new Verdict(true, true, null, null, null), OrderBook, Cat(Tag(1, 3), VarintField(2, 1), Tag(1, 4)));
+            // retMsg as a varint and errCode as fixed64: not read.
+            Expect(new Verdict(true, false, 0, null, null), OrderBook, Cat(RetType0, VarintField(2, 7), Tag(3, 1), new byte[8]));
+            // A required message field arriving as a varint is missing too: Leaf's required b as varint.
+            Expect(new Verdict(true, true, null, null, null), LeafType, Cat(VarintField(1, 1), VarintField(2, 1)));
+            // The unknown field still has to be well formed for its wire type.
+            ExpectInvalid(OrderBook, Cat(Tag(1, 5), [1, 2, 3]));
+            ExpectInvalid(OrderBook, Cat(RetType0, Tag(2, 2), Varint(10), [1]));
+        }
+
+        // ---- varints ----
+
+        [Fact]
+        public void Varints_have_at_most_10_bytes_and_int32_fields_keep_the_low_32_bits()
+        {
+            // 10 bytes, all 64 bits set (the 10th byte's high bits are dropped): int32 -1.
+            Expect(new Verdict(true, false, -1, null, null), OrderBook, Cat(Tag(1, 0), [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F]));
+            // 2^32 + 7 in ten bytes: 7.
+            Expect(new Verdict(true, false, 7, null, null), OrderBook, Cat(Tag(1, 0), [0x87, 0x80, 0x80, 0x80, 0x90, 0x80, 0x80, 0x80, 0x80, 0x00]));
+            ExpectInvalid(OrderBook, Cat(Tag(1, 0), [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01])); // 11 bytes
+            ExpectInvalid(OrderBook, Cat(Tag(1, 0), [0xFF, 0xFF]));                                                        // truncated
+            // Unknown varints follow the same rule.
+            ExpectValid(OrderBook, Cat(RetType0, Tag(50, 0), [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]));
+            ExpectInvalid(OrderBook, Cat(RetType0, Tag(50, 0), [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]));
+            // int64 / sint64 and bool too (Node.values is sint64).
+            ExpectValid(NodeType, Cat(Tag(8, 0), [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]));
+            ExpectInvalid(NodeType, Cat(Tag(8, 0), [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x81, 0x00]));
+        }
+
+        // ---- unknown fields and groups ----
+
+        [Fact]
+        public void Unknown_groups_must_end_with_their_own_end_tag_and_end_group_alone_is_invalid()
+        {
+            ExpectValid(OrderBook, Cat(RetType0, Tag(5, 3), VarintField(1, 1), Ld(2, [0xFF]), Tag(5, 4)));
+            ExpectValid(OrderBook, Cat(RetType0, Tag(5, 3), Tag(6, 3), Tag(6, 4), Tag(5, 4)));                 // nested
+            ExpectInvalid(OrderBook, Cat(RetType0, Tag(5, 3), VarintField(1, 1), Tag(6, 4)));                  // mismatched
+            ExpectInvalid(OrderBook, Cat(RetType0, Tag(5, 3), Tag(6, 3), Tag(5, 4), Tag(6, 4)));                // crossed
+            ExpectInvalid(OrderBook, Cat(RetType0, Tag(5, 3), VarintField(1, 1)));                             // input ends in the group
+            ExpectInvalid(OrderBook, Cat(RetType0, Tag(5, 4)));                                                // end-group at top level
+            ExpectInvalid(OrderBook, Cat(Tag(1, 4), RetType0));                                                // ... even with a known number
+            ExpectInvalid(OrderBook, Cat(RetType0, Ld(4, Tag(9, 4))));                                         // ... or in a nested message
+            ExpectInvalid(OrderBook, Cat(RetType0, Ld(4, Tag(9, 3)), Tag(9, 4)));                              // a group cannot outlive its message
+            ExpectInvalid(OrderBook, Cat(RetType0, Tag(5, 3), Tag(6, 7), Tag(5, 4)));                          // wire type 7 inside a group
+            ExpectInvalid(OrderBook, Cat(RetType0, Tag(5, 3), Tag(0, 0), Tag(5, 4)));                          // field 0 inside a group
+            ExpectInvalid(OrderBook, Cat(RetType0, Tag(5, 3), Tag(6, 2), Varint(0xFFFFFFFF), Tag(5, 4)));      // negative length in a group
+            // Inside a group everything is unknown, so a known number with its own wire type is just skipped.
+            ExpectValid(OrderBook, Cat(RetType0, Tag(5, 3), Ld(4, [0xFF, 0xFF]), Tag(5, 4)));
+        }
+
+        [Fact]
+        public void Unknown_fixed_and_length_delimited_fields_must_fit()
+        {
+            ExpectValid(OrderBook, Cat(RetType0, Tag(40, 1), new byte[8], Tag(41, 5), new byte[4], Ld(42, [0xC3, 0x28])));
+            ExpectInvalid(OrderBook, Cat(RetType0, Tag(40, 1), new byte[7]));
+            ExpectInvalid(OrderBook, Cat(RetType0, Tag(41, 5), new byte[3]));
+            ExpectInvalid(OrderBook, Cat(RetType0, Tag(42, 2), Varint(3), new byte[2]));
+            ExpectInvalid(OrderBook, Cat(RetType0, Tag(42, 2), Varint(0xFFFFFFFF)));
+        }
+
+        // ---- lengths ----
+
+        [Fact]
+        public void Lengths_are_32_bit_varints_negative_or_past_the_end_is_invalid()
+        {
+            var s2c = Ld(1, Cat(VarintField(1, 1), Ld(2, "00700"u8.ToArray())));
+            ExpectValid(OrderBook, Cat(RetType0, Ld(4, s2c)));
+            // A 10-byte length whose low 32 bits are the true length is accepted.
+            Expect(new Verdict(true, false, 0, "A", null), OrderBook, Cat(RetType0, Tag(2, 2), [0x81, 0x80, 0x80, 0x80, 0xF0, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F], "A"u8.ToArray()));
+            foreach (var field in new[] { 2, 4, 42 }) // string, message, unknown
+            {
+                ExpectInvalid(OrderBook, Cat(RetType0, Tag(field, 2), Varint(0xFFFFFFFF)));                     // -1
+                ExpectInvalid(OrderBook, Cat(RetType0, Tag(field, 2), Varint(0x80000000), [1, 2]));            // int.MinValue
+                ExpectInvalid(OrderBook, Cat(RetType0, Tag(field, 2), Varint(0x7FFFFFFF), [1, 2]));            // past the end
+                ExpectInvalid(OrderBook, Cat(RetType0, Tag(field, 2), Varint(3), [0x08, 0x01]));              // one byte short
+            }
+            // A nested field cannot run past its message's end even when the body has the bytes.
+            ExpectInvalid(OrderBook, Cat(RetType0, Tag(4, 2), Varint(3), Tag(5, 2), Varint(3), [1, 2, 3, 4, 5]));
+            ExpectInvalid(OrderBook, Cat(RetType0, Tag(4, 2), Varint(2), Tag(5, 5), [1, 2, 3, 4, 5]));
+        }
+
+        // ---- packed and unpacked repeated fields ----
+
+        [Fact]
+        public void Repeated_numeric_fields_accept_packed_and_unpacked_runs()
+        {
+            ExpectValid(DelayC2S, Cat(VarintField(1, 1), VarintField(1, 2)));
+            ExpectValid(DelayC2S, Cat(Tag(1, 2), Varint(3), [1, 0x80, 1]));
+            ExpectValid(DelayC2S, Cat(VarintField(1, 1), Tag(1, 2), Varint(1), [5], VarintField(1, 2)));
+            ExpectValid(DelayC2S, Cat(Tag(1, 2), Varint(0)));
+            ExpectInvalid(DelayC2S, Cat(Tag(1, 2), Varint(2), [1, 0x80], [1]));                       // the last varint runs past the run
+            ExpectInvalid(DelayC2S, Cat(Tag(1, 2), Varint(11), Enumerable.Repeat((byte)0xFF, 10).ToArray(), [1])); // 11-byte element
+            ExpectInvalid(DelayC2S, Cat(Tag(1, 2), Varint(5), [1, 2]));                               // past the end
+            // A packed run with a negative length is read as empty (RepeatedField.AddEntriesFrom only reads lengths > 0).
+            ExpectValid(DelayC2S, Cat(Tag(1, 2), Varint(0xFFFFFFFF), VarintField(1, 5)));
+            ExpectValid(DelayC2S, Cat(Tag(1, 2), Varint(ulong.MaxValue)));
+            ExpectValid(DelayC2S, Cat(Tag(1, 2), Varint(0x80000000)));
+            // ... but a singular field does not take the packed form: then it is an unknown length-delimited field.
+            ExpectInvalid(OrderBook, Cat(RetType0, Tag(3, 2), Varint(0xFFFFFFFF)));
+            Expect(new Verdict(true, false, 0, null, null), OrderBook, Cat(RetType0, Ld(3, [7])));
+        }
+
+        [Fact]
+        public void Packed_fixed_width_runs_must_hold_whole_elements()
+        {
+            ExpectValid(SpreadS2C, Cat(Tag(1, 2), Varint(16), new byte[16]));
+            ExpectValid(SpreadS2C, Cat(Tag(1, 1), new byte[8], Tag(1, 1), new byte[8]));
+            ExpectInvalid(SpreadS2C, Cat(Tag(1, 2), Varint(12), new byte[12]));
+            ExpectInvalid(SpreadS2C, Cat(Tag(1, 2), Varint(7), new byte[7]));
+            ExpectInvalid(SpreadS2C, Cat(Tag(1, 2), Varint(24), new byte[16]));
+            ExpectValid(SpreadS2C, Cat(Tag(1, 5), new byte[4]));                                      // a double as fixed32: unknown
+            ExpectValid(NodeType, Cat(Tag(9, 2), Varint(8), new byte[8], Tag(9, 5), new byte[4]));   // fixed32
+            ExpectInvalid(NodeType, Cat(Tag(9, 2), Varint(6), new byte[6]));
+            ExpectValid(NodeType, Cat(Tag(9, 2), Varint(0xFFFFFFF0)));
+        }
+
+        // ---- strings ----
+
+        [Fact]
+        public void Strings_must_be_valid_utf8_bytes_and_unknown_fields_are_not_checked()
+        {
+            Expect(new Verdict(true, false, 0, "é中😀", null), OrderBook, Cat(RetType0, Ld(2, "é中😀"u8.ToArray())));
+            Expect(new Verdict(true, false, 0, "", null), OrderBook, Cat(RetType0, Ld(2, [])));
+            Expect(new Verdict(true, false, 0, "\uFEFFa\0", null), OrderBook, Cat(RetType0, Ld(2, [0xEF, 0xBB, 0xBF, (byte)'a', 0])));
+            foreach (var bad in new byte[][] { [0xC3, 0x28], [0xED, 0xA0, 0x80], [0xC0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE4, 0xB8], [0xFF], [0x80] })
+            {
+                ExpectInvalid(OrderBook, Cat(RetType0, Ld(2, bad)));                                  // retMsg
+                ExpectInvalid(NodeType, Ld(10, bad));                                                 // Node.text
+                ExpectInvalid(OrderBook, Cat(RetType0, Ld(4, Ld(4, bad))));                           // S2C.svrRecvTimeBid, nested
+                ExpectValid(OrderBook, Cat(RetType0, Ld(42, bad)));                                   // unknown
+                ExpectValid(NodeType, Cat(Tag(10, 3), Ld(10, bad), Tag(10, 4)));                      // in an unknown group
+            }
+        }
+
+        [Fact]
+        public void Utf8_validation_matches_the_strict_decoder_protobuf_uses()
+        {
+            var strict = new UTF8Encoding(false, true);
+            var rng = new Random(11);
+            var alphabet = new byte[] { 0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF4, 0xF5, 0xF8, 0xFF };
+            var bad = 0;
+            for (var i = 0; i < 20_000; i++)
+            {
+                var bytes = new byte[rng.Next(1, 8)];
+                for (var j = 0; j < bytes.Length; j++) bytes[j] = rng.Next(3) == 0 ? (byte)rng.Next(256) : alphabet[rng.Next(alphabet.Length)];
+                bool valid;
+                try
+                {
+                    strict.GetString(bytes);
+                    valid = true;
+                }
+                catch (DecoderFallbackException)
+                {
+                    valid = false;
+                }
+                if (!valid) bad++;
+                var body = Cat(RetType0, Ld(2, bytes));
+                Assert.Equal(valid, WireCheck.Check(OrderBook, body).Valid);
+            }
+            Assert.InRange(bad, 1_000, 19_000); // both outcomes are well represented
+        }
+
+        // ---- nesting ----
+
+        private static byte[] Nest(int levels, byte[] inner)
+        {
+            var body = inner;
+            for (var i = 0; i < levels; i++) body = Ld(2, body); // Node.child
+            return body;
+        }
+
+        [Fact]
+        public void Messages_and_groups_nest_at_most_100_deep()
+        {
+            ExpectValid(NodeType, Nest(100, VarintField(1, 1)));
+            ExpectInvalid(NodeType, Nest(101, VarintField(1, 1)));
+            ExpectValid(NodeType, Nest(100, []));
+            ExpectInvalid(NodeType, Nest(101, []));
+
+            static byte[] Groups(int n) => Cat(Enumerable.Range(0, n).Select(_ => Tag(20, 3)).Concat(Enumerable.Range(0, n).Select(_ => Tag(20, 4))).ToArray());
+            ExpectValid(OrderBook, Cat(RetType0, Groups(100)), missing: false);
+            ExpectInvalid(OrderBook, Cat(RetType0, Groups(101)));
+            ExpectValid(NodeType, Nest(40, Groups(60)));
+            ExpectInvalid(NodeType, Nest(40, Groups(61)));
+            ExpectValid(NodeType, Nest(99, Groups(1)));
+            ExpectInvalid(NodeType, Nest(100, Groups(1)));
+        }
+
+        [Fact]
+        public void Required_fields_are_checked_to_depth_32_as_BodyDecoder_walks()
+        {
+            // Node at depth k holds leaf (depth k + 1) with b missing.
+            var missingLeaf = Ld(4, LeafBytes(a: 1));
+            ExpectValid(NodeType, Nest(31, missingLeaf), missing: true);   // leaf at depth 32
+            ExpectValid(NodeType, Nest(32, missingLeaf), missing: false);  // leaf at depth 33: not walked
+            ExpectValid(NodeType, Nest(60, missingLeaf), missing: false);
+            // ... in repeated fields too (Node.children).
+            var viaChildren = missingLeaf;
+            for (var i = 0; i < 31; i++) viaChildren = Ld(3, viaChildren);
+            ExpectValid(NodeType, viaChildren, missing: true);
+            ExpectValid(NodeType, Ld(3, viaChildren), missing: false);
+        }
+
+        // ---- required fields and merging ----
+
+        [Fact]
+        public void A_singular_message_field_that_occurs_twice_is_the_merge_of_both()
+        {
+            ExpectValid(NodeType, Ld(4, LeafBytes(a: 1)), missing: true);
+            ExpectValid(NodeType, Cat(Ld(4, LeafBytes(a: 1)), Ld(4, LeafBytes(b: "x"))), missing: false);
+            ExpectValid(NodeType, Cat(Ld(4, LeafBytes(a: 1)), Ld(1, []), Ld(4, LeafBytes(a: 2))), missing: true);
+            // Nested: leaf.next's required fields come from two occurrences of leaf.
+            ExpectValid(NodeType, Cat(Ld(4, LeafBytes(1, "x", LeafBytes(a: 1))), Ld(4, LeafBytes(next: LeafBytes(b: "y")))), missing: false);
+            ExpectValid(NodeType, Cat(Ld(4, LeafBytes(1, "x", LeafBytes(a: 1))), Ld(4, LeafBytes(next: LeafBytes(a: 3)))), missing: true);
+            // Far field numbers (looked up outside the direct table) merge the same way.
+            ExpectValid(NodeType, Cat(Ld(100000, LeafBytes(a: 1)), Ld(100000, LeafBytes(b: ""))), missing: false);
+            ExpectValid(NodeType, Ld(100000, LeafBytes(a: 1)), missing: true);
+            // Elements of a repeated field never merge.
+            ExpectValid(NodeType, Cat(Ld(3, Ld(4, LeafBytes(a: 1))), Ld(3, Ld(4, LeafBytes(b: "x")))), missing: true);
+            // Merged occurrences inside elements of a repeated field.
+            ExpectValid(NodeType, Cat(Ld(3, Cat(Ld(4, LeafBytes(a: 1)), Ld(4, LeafBytes(b: "x")))), Ld(3, [])), missing: false);
+            // The whole body twice: the merged top level.
+            var once = Cat(VarintField(1, 1), Ld(2, Ld(4, LeafBytes(a: 1))));
+            ExpectValid(NodeType, Cat(once, Ld(2, Ld(4, LeafBytes(b: "z")))), missing: false);
+            // The same for the OpenD types: Security's required market and code from two occurrences.
+            var security1 = Ld(1, VarintField(1, 1));
+            var security2 = Ld(1, Ld(2, "00700"u8.ToArray()));
+            ExpectValid(OrderBook, Cat(RetType0, Ld(4, Cat(security1, security2))), missing: false);
+            ExpectValid(OrderBook, Cat(RetType0, Ld(4, security1), Ld(4, security2)), missing: false);
+            ExpectValid(OrderBook, Cat(RetType0, Ld(4, security1)), missing: true);
+        }
+
+        [Fact]
+        public void Oneof_members_replace_each_other_and_a_repeated_member_merges()
+        {
+            ExpectValid(NodeType, Ld(5, LeafBytes(a: 1)), missing: true);
+            ExpectValid(NodeType, Cat(Ld(5, LeafBytes(a: 1)), VarintField(6, 3)), missing: false);            // number clears first
+            ExpectValid(NodeType, Cat(Ld(5, LeafBytes(a: 1)), Ld(5, LeafBytes(b: "x"))), missing: false);           // first merges
+            ExpectValid(NodeType, Cat(Ld(5, LeafBytes(a: 1)), Ld(7, LeafBytes(b: "x"))), missing: true);            // second replaces first
+            ExpectValid(NodeType, Cat(Ld(5, LeafBytes(1, "x")), Ld(7, LeafBytes(1, "y"))), missing: false);
+            ExpectValid(NodeType, Cat(Ld(5, LeafBytes(a: 1)), VarintField(6, 3), Ld(5, LeafBytes(b: "x"))), missing: true); // a fresh first
+            ExpectValid(NodeType, Cat(VarintField(6, 3), Ld(5, LeafBytes(1, "x"))), missing: false);
+            // A oneof member with a wrong wire type is unknown and clears nothing.
+            ExpectValid(NodeType, Cat(Ld(5, LeafBytes(a: 1)), Ld(6, [1])), missing: true);
+            // The two occurrences of the top level each set a member.
+            ExpectValid(NodeType, Cat(Ld(2, Ld(5, LeafBytes(a: 1))), Ld(2, VarintField(6, 1))), missing: false);
+        }
+
+        [Fact]
+        public void Required_fields_of_the_OpenD_types()
+        {
+            ExpectValid(OrderBook, [], missing: true);                     // retType is required
+            Expect(new Verdict(true, false, 0, null, null), OrderBook, RetType0);
+            // S2C.security is required, and Security requires market and code.
+            Expect(new Verdict(true, true, 0, null, null), OrderBook, Cat(RetType0, Ld(4, [])));
+            Expect(new Verdict(true, true, 0, null, null), OrderBook, Cat(RetType0, Ld(4, Ld(1, VarintField(1, 1)))));
+            Expect(new Verdict(true, false, 0, null, null), OrderBook, Cat(RetType0, Ld(4, Ld(1, Cat(VarintField(1, 1), Ld(2, "00700"u8.ToArray()))))));
+            // A required field set twice is still just present.
+            Expect(new Verdict(true, false, 3, null, null), OrderBook, Cat(RetType0, VarintField(1, 3)));
+        }
+
+        [Fact]
+        public void Enum_numbers_outside_the_enum_are_kept()
+        {
+            // Qot_Common.Security.market is an int32 in the schema; find real proto2 enum fields instead.
+            var enumFields = ProtoRegistry.Default.All.SelectMany(p => new[] { p.Request, p.Response }).OfType<MessageDescriptor>()
+                .SelectMany(Reachable).Distinct().SelectMany(m => m.Fields.InDeclarationOrder().Where(f => f.FieldType == FieldType.Enum).Select(f => (m, f))).Take(20).ToList();
+            Assert.NotEmpty(enumFields);
+            foreach (var (m, f) in enumFields)
+            {
+                foreach (var value in new ulong[] { 9999, ulong.MaxValue, 0x7FFFFFFF })
+                {
+                    var body = Cat(Tag(f.FieldNumber, 0), Varint(value));
+                    Assert.True(Oracle(m, body).Valid, $"{m.FullName}.{f.Name} = {value}");
+                    Assert.Equal(Oracle(m, body), Checked(m, body));
+                }
+            }
+        }
+
+        // ---- result fields ----
+
+        [Fact]
+        public void Result_fields_are_read_as_ReadResult_reads_them_and_the_last_occurrence_wins()
+        {
+            var body = Cat(VarintField(1, 5), Ld(2, "first"u8.ToArray()), VarintField(3, 100), VarintField(1, unchecked((ulong)-1L)), Ld(2, "最后"u8.ToArray()), VarintField(3, 7));
+            Expect(new Verdict(true, false, -1, "最后", 7), OrderBook, body);
+            var v = WireCheck.Check(OrderBook, body);
+            Assert.Equal("最后"u8.ToArray(), body.AsSpan(v.RetMsgOffset, v.RetMsgLength).ToArray());
+            // Only fields of these names count: a type without them has no result.
+            Expect(new Verdict(true, false, null, null, null), NodeType, Cat(Ld(4, LeafBytes(1, "x")), Ld(10, "retMsg"u8.ToArray())));
+            // A request has none.
+            var request = new QotGetBasicQot.Request { C2S = new QotGetBasicQot.C2S { SecurityList = { new QotCommon.Security { Market = 1, Code = "00700" } } } }.ToByteArray();
+            Expect(new Verdict(true, false, null, null, null), ProtoRegistry.Default.Find(3004)!.Request!, request);
+            // Absent retMsg / errCode.
+            Assert.False(WireCheck.Check(OrderBook, RetType0).HasRetMsg);
+            Assert.Null(WireCheck.Check(OrderBook, RetType0).RetMsg(RetType0));
+        }
+
+        [Fact]
+        public void Maps_and_groups_are_refused_rather_than_guessed()
+        {
+            Assert.False(WireCheck.IsSupported(Google.Protobuf.WellKnownTypes.Struct.Descriptor));
+            Assert.Throws<NotSupportedException>(() => WireCheck.Check(Google.Protobuf.WellKnownTypes.Struct.Descriptor, []));
+            Assert.True(WireCheck.IsSupported(OrderBook));
+            Assert.True(WireCheck.IsSupported(NodeType));
+        }
+
+        // ---- allocation ----
+
+        [Fact]
+        public void Checking_push_bodies_allocates_nothing()
+        {
+            var bodies = new List<(MessageDescriptor, byte[])>();
+            foreach (var id in new uint[] { 3005, 3011, 3013, 3007 })
+            {
+                var d = ProtoRegistry.Default.Find(id)!.Response!;
+                for (var seed = 0; seed < 20; seed++) bodies.Add((d, new RandomMessages(seed).Create(d, 0).ToByteArray()));
+            }
+            foreach (var (d, b) in bodies) WireCheck.Check(d, b); // plans built
+            var valid = 0;
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var round = 0; round < 50; round++)
+                foreach (var (d, b) in bodies)
+                    if (WireCheck.Check(d, b).Valid) valid++;
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal(0, allocated);
+            Assert.Equal(50 * bodies.Count, valid);
+        }
+
+        // ---- parity over every schema type ----
+
+        private static IEnumerable<MessageDescriptor> Reachable(MessageDescriptor root)
+        {
+            var seen = new HashSet<MessageDescriptor>();
+            var stack = new Stack<MessageDescriptor>([root]);
+            while (stack.Count > 0)
+            {
+                var d = stack.Pop();
+                if (!seen.Add(d)) continue;
+                yield return d;
+                foreach (var f in d.Fields.InDeclarationOrder())
+                    if (f.FieldType == FieldType.Message) stack.Push(f.MessageType);
+            }
+        }
+
+        private static readonly Lazy<MessageDescriptor[]> SchemaTypes = new(() => ProtoRegistry.Default.All
+            .SelectMany(p => new[] { p.Request, p.Response }).OfType<MessageDescriptor>()
+            .SelectMany(Reachable).Distinct().OrderBy(d => d.FullName, StringComparer.Ordinal).ToArray());
+
+        [Fact]
+        public void Parity_with_BodyDecoder_on_random_and_mutated_bodies_of_every_schema_type()
+        {
+            var types = SchemaTypes.Value;
+            Assert.True(types.Length > 900, $"{types.Length} types");
+            // The push types the statistics see most get more cases.
+            var pushes = new uint[] { 3005, 3011, 3013, 3007, 3009, 3015 }.Select(id => ProtoRegistry.Default.Find(id)!.Response!).ToArray();
+            var stats = RunParity(types.Concat(Enumerable.Repeat(pushes, 20).SelectMany(x => x)).ToArray(), cases: 45_000, seed: 1);
+            output.WriteLine(stats.ToString());
+            stats.AssertCoverage();
+        }
+
+        [Fact]
+        public void Parity_with_BodyDecoder_on_a_recursive_type_with_a_oneof()
+        {
+            var stats = RunParity([NodeType, LeafType], cases: 12_000, seed: 2);
+            output.WriteLine(stats.ToString());
+            stats.AssertCoverage();
+        }
+
+        private sealed class Stats
+        {
+            public int Cases, Invalid, Missing, Complete, WithRetMsg, Mutated;
+
+            public override string ToString() => $"{Cases} cases ({Mutated} mutated): {Invalid} invalid, {Missing} valid with a required field missing, {Complete} valid and complete, {WithRetMsg} with retMsg";
+
+            public void AssertCoverage()
+            {
+                // The generator has to reach each verdict often, or the parity proves little.
+                Assert.True(Invalid > Cases / 20, ToString());
+                Assert.True(Missing > Cases / 20, ToString());
+                Assert.True(Complete > Cases / 20, ToString());
+            }
+        }
+
+        private static Stats RunParity(MessageDescriptor[] types, int cases, int seed)
+        {
+            var stats = new Stats();
+            var rng = new Random(seed);
+            for (var i = 0; i < cases; i++)
+            {
+                var type = types[i % types.Length];
+                var caseSeed = rng.Next();
+                var body = Mutator.Body(type, caseSeed, out var mutated);
+                Verdict expected;
+                try
+                {
+                    expected = Oracle(type, body);
+                }
+                catch (Exception e)
+                {
+                    throw new Xunit.Sdk.XunitException($"BodyDecoder threw {e.GetType().Name} on {type.FullName} case {caseSeed}: {Convert.ToHexString(body)}");
+                }
+                var actual = Checked(type, body);
+                if (expected != actual)
+                    throw new Xunit.Sdk.XunitException($"{type.FullName} case {caseSeed}: BodyDecoder says {expected}, WireCheck says {actual}\n{Convert.ToHexString(body)}");
+                stats.Cases++;
+                if (mutated) stats.Mutated++;
+                if (!expected.Valid) stats.Invalid++;
+                else if (expected.Missing) stats.Missing++;
+                else stats.Complete++;
+                if (expected.RetMsg is not null) stats.WithRetMsg++;
+            }
+            return stats;
+        }
+
+        /// <summary>
+        /// Bodies for the parity test: a random message, serialized, then edited field by field (duplicated, dropped,
+        /// reordered, given another wire type, packed, replaced with a second random instance, unknown fields and groups added,
+        /// strings made invalid UTF-8, lengths and tags spelled oddly) and finally byte by byte (flipped, truncated, inserted).
+        /// </summary>
+        private static class Mutator
+        {
+            private sealed class Field
+            {
+                public uint Tag;
+                public byte[]? TagBytes;           // a non-canonical spelling of the tag
+                public byte[] Value = [];          // after the tag; for length-delimited fields without Sub, the payload
+                public Level? Sub;                 // a length-delimited payload read as a message
+                public byte[]? LengthBytes;        // a non-canonical spelling of the length
+                public bool Raw;                   // Value is written as it is, no length (groups, odd encodings)
+
+                public Field Clone() => new() { Tag = Tag, TagBytes = TagBytes, Value = Value, Sub = Sub?.Clone(), LengthBytes = LengthBytes, Raw = Raw };
+            }
+
+            private sealed class Level(MessageDescriptor? type, List<Field> fields)
+            {
+                public readonly MessageDescriptor? Type = type;
+                public readonly List<Field> Fields = fields;
+
+                public Level Clone() => new(Type, Fields.Select(f => f.Clone()).ToList());
+            }
+
+            public static byte[] Body(MessageDescriptor type, int seed, out bool mutated)
+            {
+                var rng = new Random(seed);
+                var message = new RandomMessages(seed).Create(type, 0);
+                var bytes = message.ToByteArray();
+                mutated = false;
+                if (rng.Next(6) == 0) return bytes;
+                var root = Parse(type, bytes)!;
+                var edits = rng.Next(1, 5);
+                for (var i = 0; i < edits; i++) Edit(root, rng, seed + i);
+                bytes = Write(root);
+                mutated = true;
+                if (rng.Next(3) == 0) bytes = ByteEdit(bytes, rng);
+                return bytes;
+            }
+
+            private static Level? Parse(MessageDescriptor? type, ReadOnlySpan<byte> data)
+            {
+                var fields = new List<Field>();
+                var pos = 0;
+                while (pos < data.Length)
+                {
+                    if (!TryVarint(data, ref pos, out var tag) || tag >> 3 == 0) return null;
+                    var f = new Field { Tag = (uint)tag };
+                    var start = pos;
+                    switch (tag & 7)
+                    {
+                        case 0:
+                            if (!TryVarint(data, ref pos, out _)) return null;
+                            f.Value = data[start..pos].ToArray();
+                            break;
+                        case 1:
+                            if (pos + 8 > data.Length) return null;
+                            pos += 8;
+                            f.Value = data[start..pos].ToArray();
+                            break;
+                        case 5:
+                            if (pos + 4 > data.Length) return null;
+                            pos += 4;
+                            f.Value = data[start..pos].ToArray();
+                            break;
+                        case 2:
+                            if (!TryVarint(data, ref pos, out var len) || len > (ulong)(data.Length - pos)) return null;
+                            var payload = data.Slice(pos, (int)len);
+                            pos += (int)len;
+                            var field = type?.FindFieldByNumber((int)(tag >> 3));
+                            if (field?.FieldType == FieldType.Message && Parse(field.MessageType, payload) is { } sub) f.Sub = sub;
+                            else f.Value = payload.ToArray();
+                            break;
+                        default:
+                            return null;
+                    }
+                    fields.Add(f);
+                }
+                return new Level(type, fields);
+            }
+
+            private static bool TryVarint(ReadOnlySpan<byte> data, ref int pos, out ulong value)
+            {
+                value = 0;
+                for (var shift = 0; shift < 64 && pos < data.Length; shift += 7)
+                {
+                    var b = data[pos++];
+                    value |= (ulong)(b & 0x7F) << shift;
+                    if (b < 0x80) return true;
+                }
+                return false;
+            }
+
+            private static byte[] Write(Level level)
+            {
+                var output = new List<byte>();
+                Write(level, output);
+                return output.ToArray();
+            }
+
+            private static void Write(Level level, List<byte> output)
+            {
+                foreach (var f in level.Fields)
+                {
+                    output.AddRange(f.TagBytes ?? Varint(f.Tag));
+                    if (f.Raw || (f.Tag & 7) != 2)
+                    {
+                        output.AddRange(f.Value);
+                        continue;
+                    }
+                    var payload = f.Sub is null ? f.Value : Write(f.Sub);
+                    output.AddRange(f.LengthBytes ?? Varint((ulong)payload.Length));
+                    output.AddRange(payload);
+                }
+            }
+
+            private static List<Level> Levels(Level root)
+            {
+                var all = new List<Level>();
+                var stack = new Stack<Level>([root]);
+                while (stack.Count > 0)
+                {
+                    var l = stack.Pop();
+                    all.Add(l);
+                    foreach (var f in l.Fields)
+                        if (f.Sub is not null) stack.Push(f.Sub);
+                }
+                return all;
+            }
+
+            private static void Edit(Level root, Random rng, int seed)
+            {
+                var levels = Levels(root);
+                var level = levels[rng.Next(levels.Count)];
+                var fields = level.Fields;
+                var type = level.Type;
+                Field? Pick() => fields.Count == 0 ? null : fields[rng.Next(fields.Count)];
+                switch (rng.Next(16))
+                {
+                    case 0 or 1: // duplicate a field
+                        if (Pick() is { } dup) fields.Insert(rng.Next(fields.Count + 1), dup.Clone());
+                        break;
+                    case 2: // drop a field
+                        if (fields.Count > 0) fields.RemoveAt(rng.Next(fields.Count));
+                        break;
+                    case 3: // move a field
+                        if (fields.Count > 1)
+                        {
+                            var i = rng.Next(fields.Count);
+                            var f = fields[i];
+                            fields.RemoveAt(i);
+                            fields.Insert(rng.Next(fields.Count + 1), f);
+                        }
+                        break;
+                    case 4 or 5: // another occurrence of a message field, from a second random instance
+                    {
+                        var candidates = type?.Fields.InDeclarationOrder().Where(f => f.FieldType == FieldType.Message).ToList();
+                        if (candidates is not { Count: > 0 }) break;
+                        var field = candidates[rng.Next(candidates.Count)];
+                        var other = new RandomMessages(seed * 31 + 7).Create(field.MessageType, 1).ToByteArray();
+                        fields.Insert(rng.Next(fields.Count + 1), new Field { Tag = (uint)(field.FieldNumber << 3 | 2), Sub = Parse(field.MessageType, other), Value = other });
+                        break;
+                    }
+                    case 6: // a field with another wire type, well formed
+                        if (Pick() is { } retyped)
+                        {
+                            var wt = new[] { 0, 1, 2, 5 }[rng.Next(4)];
+                            var replacement = WellFormed((int)(retyped.Tag >> 3), wt, rng);
+                            fields[fields.IndexOf(retyped)] = replacement;
+                        }
+                        break;
+                    case 7: // pack a numeric field (or a whole run of them)
+                        if (fields.Where(f => (f.Tag & 7) is 0 or 1 or 5).ToList() is { Count: > 0 } numeric)
+                        {
+                            var first = numeric[rng.Next(numeric.Count)];
+                            var run = rng.Next(2) == 0 ? [first] : numeric.Where(f => f.Tag == first.Tag).ToList();
+                            var packed = new Field { Tag = (first.Tag & ~7u) | 2, Value = run.SelectMany(f => f.Value).ToArray() };
+                            if (rng.Next(5) == 0) packed.Value = packed.Value.Take(Math.Max(0, packed.Value.Length - 1)).ToArray(); // a partial element
+                            fields[fields.IndexOf(first)] = packed;
+                            foreach (var f in run.Skip(1)) fields.Remove(f);
+                        }
+                        break;
+                    case 8: // a length-delimited field with a negative or odd length
+                    {
+                        var number = KnownOrRandomNumber(type, rng);
+                        var lengthBytes = rng.Next(4) switch
+                        {
+                            0 => Varint(0xFFFFFFFF),
+                            1 => Varint(ulong.MaxValue),
+                            2 => Varint(0x80000000),
+                            _ => [0x80, 0x80, 0x80, 0x80, 0xF0, 0xFF, 0xFF, 0xFF, 0xFF, 0x01], // 0 in the low 32 bits
+                        };
+                        fields.Insert(rng.Next(fields.Count + 1), new Field { Tag = (uint)(number << 3 | 2), Value = lengthBytes, Raw = true });
+                        break;
+                    }
+                    case 9 or 10: // an unknown (or known) field of any wire type, groups included
+                        fields.Insert(rng.Next(fields.Count + 1), WellFormed(KnownOrRandomNumber(type, rng), rng.Next(8) == 0 ? 3 : new[] { 0, 1, 2, 5 }[rng.Next(4)], rng));
+                        break;
+                    case 11: // a string made invalid (or odd) UTF-8
+                        if (fields.Where(f => (f.Tag & 7) == 2 && f.Sub is null).ToList() is { Count: > 0 } strings)
+                        {
+                            var s = strings[rng.Next(strings.Count)];
+                            var bad = new byte[][] { [0xC3, 0x28], [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xF4, 0x90, 0x80, 0x80], [0xE4, 0xB8], [0xFF], [0xEF, 0xBB, 0xBF], [0xF0, 0x9F, 0x98, 0x80] }[rng.Next(8)];
+                            var at = rng.Next(s.Value.Length + 1);
+                            s.Value = s.Value.Take(at).Concat(bad).Concat(s.Value.Skip(at)).ToArray();
+                        }
+                        break;
+                    case 12: // odd spellings: long tags, long lengths, long varints
+                        if (Pick() is { } odd)
+                        {
+                            switch (rng.Next(3))
+                            {
+                                case 0:
+                                    odd.TagBytes = Padded(odd.Tag, rng);
+                                    break;
+                                case 1 when (odd.Tag & 7) == 2 && !odd.Raw:
+                                    var length = (ulong)(odd.Sub is null ? odd.Value.Length : Write(odd.Sub).Length);
+                                    odd.LengthBytes = Padded(length, rng);
+                                    break;
+                                case 2 when (odd.Tag & 7) == 0:
+                                    TryVarintValue(odd.Value, out var v);
+                                    odd.Value = Padded(v, rng);
+                                    break;
+                            }
+                        }
+                        break;
+                    case 13: // a stray end-group, or wire type 6/7, or field 0
+                        fields.Insert(rng.Next(fields.Count + 1), new Field
+                        {
+                            Tag = rng.Next(4) switch
+                            {
+                                0 => (uint)(KnownOrRandomNumber(type, rng) << 3 | 4),
+                                1 => (uint)(KnownOrRandomNumber(type, rng) << 3 | 6),
+                                2 => (uint)(KnownOrRandomNumber(type, rng) << 3 | 7),
+                                _ => (uint)rng.Next(8),
+                            },
+                            Raw = true,
+                        });
+                        break;
+                    case 14: // deep unknown groups near the recursion limit
+                    {
+                        var depth = rng.Next(90, 102);
+                        var number = rng.Next(1, 40);
+                        var value = Cat(Enumerable.Range(0, depth - 1).Select(_ => Tag(number, 3)).Concat(Enumerable.Range(0, depth).Select(_ => Tag(number, 4))).ToArray());
+                        fields.Insert(rng.Next(fields.Count + 1), new Field { Tag = (uint)(number << 3 | 3), Value = value, Raw = true });
+                        break;
+                    }
+                    default: // a second random instance of the whole level spliced in
+                        if (type is not null)
+                        {
+                            var again = Parse(type, new RandomMessages(seed * 17 + 3).Create(type, 1).ToByteArray());
+                            if (again is not null) fields.InsertRange(rng.Next(fields.Count + 1), again.Fields.Take(rng.Next(1, 6)));
+                        }
+                        break;
+                }
+            }
+
+            private static void TryVarintValue(byte[] bytes, out ulong value)
+            {
+                var pos = 0;
+                TryVarint(bytes, ref pos, out value);
+            }
+
+            /// <summary>A varint of 1 to 10 bytes: padded with zero groups, sometimes with bits above 32 set.</summary>
+            private static byte[] Padded(ulong value, Random rng)
+            {
+                var canonical = Varint(value);
+                var length = rng.Next(canonical.Length, 11);
+                var bytes = new byte[length];
+                for (var i = 0; i < length; i++)
+                {
+                    var group = i * 7 < 64 ? (byte)((value >> (i * 7)) & 0x7F) : (byte)0;
+                    bytes[i] = (byte)(group | (i < length - 1 ? 0x80 : 0));
+                }
+                if (length >= 5 && value < 0x1_0000_0000 && rng.Next(2) == 0) bytes[4] |= 0x70; // bits 32..34: dropped for 32-bit reads
+                if (rng.Next(10) == 0) bytes[length - 1] |= 0x80; // runs on into the next byte
+                return bytes;
+            }
+
+            private static int KnownOrRandomNumber(MessageDescriptor? type, Random rng)
+            {
+                var known = type?.Fields.InDeclarationOrder();
+                if (known is { Count: > 0 } && rng.Next(3) != 0) return known[rng.Next(known.Count)].FieldNumber;
+                return rng.Next(4) == 0 ? rng.Next(1, 0x1FFFFFFF) : rng.Next(1, 120);
+            }
+
+            private static Field WellFormed(int number, int wireType, Random rng)
+            {
+                var f = new Field { Tag = (uint)(number << 3 | wireType) };
+                switch (wireType)
+                {
+                    case 0:
+                        f.Value = Varint(rng.Next(3) switch { 0 => (ulong)rng.Next(128), 1 => (ulong)rng.NextInt64(), _ => ulong.MaxValue - (ulong)rng.Next(5) });
+                        break;
+                    case 1:
+                        f.Value = new byte[8];
+                        rng.NextBytes(f.Value);
+                        break;
+                    case 5:
+                        f.Value = new byte[4];
+                        rng.NextBytes(f.Value);
+                        break;
+                    case 2:
+                        f.Value = rng.Next(3) switch
+                        {
+                            0 => Encoding.UTF8.GetBytes(new string('x', rng.Next(5)) + "中"),
+                            1 => Cat(VarintField(1, 1), Ld(2, "ab"u8.ToArray())),
+                            _ => Enumerable.Range(0, rng.Next(8)).Select(_ => (byte)rng.Next(256)).ToArray(),
+                        };
+                        break;
+                    case 3:
+                    {
+                        var inner = new List<byte>();
+                        for (var i = rng.Next(3); i > 0; i--) inner.AddRange(Cat(Tag(rng.Next(1, 30), 0), [1]));
+                        if (rng.Next(3) == 0) inner.AddRange(Cat(Tag(number, 3), Tag(number, 4)));
+                        var end = rng.Next(6) == 0 ? number + 1 : number; // sometimes the wrong end
+                        f.Value = Cat(inner.ToArray(), Tag(end, 4));
+                        f.Raw = true;
+                        break;
+                    }
+                }
+                return f;
+            }
+
+            private static byte[] ByteEdit(byte[] bytes, Random rng)
+            {
+                var list = bytes.ToList();
+                switch (rng.Next(4))
+                {
+                    case 0 when list.Count > 0:
+                        list[rng.Next(list.Count)] ^= (byte)(1 << rng.Next(8));
+                        break;
+                    case 1 when list.Count > 0:
+                        list[rng.Next(list.Count)] = (byte)rng.Next(256);
+                        break;
+                    case 2:
+                    {
+                        var at = rng.Next(list.Count + 1);
+                        list.RemoveRange(at, list.Count - at);
+                        break;
+                    }
+                    default:
+                        list.InsertRange(rng.Next(list.Count + 1), Enumerable.Range(0, rng.Next(1, 4)).Select(_ => (byte)rng.Next(256)));
+                        break;
+                }
+                return list.ToArray();
+            }
+        }
+    }
+}
+
+// ---- The test types: protoc 35.1 (Grpc.Tools 2.85.0, as for the OpenD schemas) C# output for this file, unedited below but for its using aliases, which are at the top of the file. ----
+//
+// syntax = "proto2";
+// package opendump.wirechecktest;
+// option csharp_namespace = "OpenDump.Tests.Decoding.WireCheckTypes";
+// message Node {
+//   optional int32 id = 1;
+//   optional Node child = 2;
+//   repeated Node children = 3;
+//   optional Leaf leaf = 4;
+//   oneof choice { Leaf first = 5; int32 number = 6; Leaf second = 7; }
+//   repeated sint64 values = 8;
+//   repeated fixed32 fixeds = 9;
+//   optional string text = 10;
+//   optional Leaf far = 100000;
+// }
+// message Leaf {
+//   required int32 a = 1;
+//   required string b = 2;
+//   optional Leaf next = 3;
+// }
+
+#nullable disable
+#pragma warning disable 1591, 0612, 3021, 8981
+#region Designer generated code
+
+namespace OpenDump.Tests.Decoding.WireCheckTypes {
+
+  /// <summary>Holder for reflection information generated from wire_check_test.proto</summary>
+  public static partial class WireCheckTestReflection {
+
+    #region Descriptor
+    /// <summary>File descriptor for wire_check_test.proto</summary>
+    public static pbr::FileDescriptor Descriptor {
+      get { return descriptor; }
+    }
+    private static pbr::FileDescriptor descriptor;
+
+    static WireCheckTestReflection() {
+      byte[] descriptorData = global::System.Convert.FromBase64String(
+          string.Concat(
+            "ChV3aXJlX2NoZWNrX3Rlc3QucHJvdG8SFm9wZW5kdW1wLndpcmVjaGVja3Rl",
+            "c3Qi8QIKBE5vZGUSCgoCaWQYASABKAUSKwoFY2hpbGQYAiABKAsyHC5vcGVu",
+            "ZHVtcC53aXJlY2hlY2t0ZXN0Lk5vZGUSLgoIY2hpbGRyZW4YAyADKAsyHC5v",
+            "cGVuZHVtcC53aXJlY2hlY2t0ZXN0Lk5vZGUSKgoEbGVhZhgEIAEoCzIcLm9w",
+            "ZW5kdW1wLndpcmVjaGVja3Rlc3QuTGVhZhItCgVmaXJzdBgFIAEoCzIcLm9w",
+            "ZW5kdW1wLndpcmVjaGVja3Rlc3QuTGVhZkgAEhAKBm51bWJlchgGIAEoBUgA",
+            "Ei4KBnNlY29uZBgHIAEoCzIcLm9wZW5kdW1wLndpcmVjaGVja3Rlc3QuTGVh",
+            "ZkgAEg4KBnZhbHVlcxgIIAMoEhIOCgZmaXhlZHMYCSADKAcSDAoEdGV4dBgK",
+            "IAEoCRIrCgNmYXIYoI0GIAEoCzIcLm9wZW5kdW1wLndpcmVjaGVja3Rlc3Qu",
+            "TGVhZkIICgZjaG9pY2UiSAoETGVhZhIJCgFhGAEgAigFEgkKAWIYAiACKAkS",
+            "KgoEbmV4dBgDIAEoCzIcLm9wZW5kdW1wLndpcmVjaGVja3Rlc3QuTGVhZkIp",
+            "qgImT3BlbkR1bXAuVGVzdHMuRGVjb2RpbmcuV2lyZUNoZWNrVHlwZXM="));
+      descriptor = pbr::FileDescriptor.FromGeneratedCode(descriptorData,
+          new pbr::FileDescriptor[] { },
+          new pbr::GeneratedClrTypeInfo(null, null, new pbr::GeneratedClrTypeInfo[] {
+            new pbr::GeneratedClrTypeInfo(typeof(global::OpenDump.Tests.Decoding.WireCheckTypes.Node), global::OpenDump.Tests.Decoding.WireCheckTypes.Node.Parser, new[]{ "Id", "Child", "Children", "Leaf", "First", "Number", "Second", "Values", "Fixeds", "Text", "Far" }, new[]{ "Choice" }, null, null, null),
+            new pbr::GeneratedClrTypeInfo(typeof(global::OpenDump.Tests.Decoding.WireCheckTypes.Leaf), global::OpenDump.Tests.Decoding.WireCheckTypes.Leaf.Parser, new[]{ "A", "B", "Next" }, null, null, null, null)
+          }));
+    }
+    #endregion
+
+  }
+  #region Messages
+  /// <summary>
+  /// A recursive type with a oneof, packable fields and a far field number: what the OpenD schemas lack.
+  /// </summary>
+  [global::System.Diagnostics.DebuggerDisplayAttribute("{ToString(),nq}")]
+  public sealed partial class Node : pb::IMessage<Node>
+  #if !GOOGLE_PROTOBUF_REFSTRUCT_COMPATIBILITY_MODE
+      , pb::IBufferMessage
+  #endif
+  {
+    private static readonly pb::MessageParser<Node> _parser = new pb::MessageParser<Node>(() => new Node());
+    private pb::UnknownFieldSet _unknownFields;
+    private int _hasBits0;
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public static pb::MessageParser<Node> Parser { get { return _parser; } }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public static pbr::MessageDescriptor Descriptor {
+      get { return global::OpenDump.Tests.Decoding.WireCheckTypes.WireCheckTestReflection.Descriptor.MessageTypes[0]; }
+    }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    pbr::MessageDescriptor pb::IMessage.Descriptor {
+      get { return Descriptor; }
+    }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public Node() {
+      OnConstruction();
+    }
+
+    partial void OnConstruction();
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public Node(Node other) : this() {
+      _hasBits0 = other._hasBits0;
+      id_ = other.id_;
+      child_ = other.child_ != null ? other.child_.Clone() : null;
+      children_ = other.children_.Clone();
+      leaf_ = other.leaf_ != null ? other.leaf_.Clone() : null;
+      values_ = other.values_.Clone();
+      fixeds_ = other.fixeds_.Clone();
+      text_ = other.text_;
+      far_ = other.far_ != null ? other.far_.Clone() : null;
+      switch (other.ChoiceCase) {
+        case ChoiceOneofCase.First:
+          First = other.First.Clone();
+          break;
+        case ChoiceOneofCase.Number:
+          Number = other.Number;
+          break;
+        case ChoiceOneofCase.Second:
+          Second = other.Second.Clone();
+          break;
+      }
+
+      _unknownFields = pb::UnknownFieldSet.Clone(other._unknownFields);
+    }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public Node Clone() {
+      return new Node(this);
+    }
+
+    /// <summary>Field number for the "id" field.</summary>
+    public const int IdFieldNumber = 1;
+    private readonly static int IdDefaultValue = 0;
+
+    private int id_;
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public int Id {
+      get { if ((_hasBits0 & 1) != 0) { return id_; } else { return IdDefaultValue; } }
+      set {
+        _hasBits0 |= 1;
+        id_ = value;
+      }
+    }
+    /// <summary>Gets whether the "id" field is set</summary>
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public bool HasId {
+      get { return (_hasBits0 & 1) != 0; }
+    }
+    /// <summary>Clears the value of the "id" field</summary>
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public void ClearId() {
+      _hasBits0 &= ~1;
+    }
+
+    /// <summary>Field number for the "child" field.</summary>
+    public const int ChildFieldNumber = 2;
+    private global::OpenDump.Tests.Decoding.WireCheckTypes.Node child_;
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public global::OpenDump.Tests.Decoding.WireCheckTypes.Node Child {
+      get { return child_; }
+      set {
+        child_ = value;
+      }
+    }
+
+    /// <summary>Field number for the "children" field.</summary>
+    public const int ChildrenFieldNumber = 3;
+    private static readonly pb::FieldCodec<global::OpenDump.Tests.Decoding.WireCheckTypes.Node> _repeated_children_codec
+        = pb::FieldCodec.ForMessage(26, global::OpenDump.Tests.Decoding.WireCheckTypes.Node.Parser);
+    private readonly pbc::RepeatedField<global::OpenDump.Tests.Decoding.WireCheckTypes.Node> children_ = new pbc::RepeatedField<global::OpenDump.Tests.Decoding.WireCheckTypes.Node>();
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public pbc::RepeatedField<global::OpenDump.Tests.Decoding.WireCheckTypes.Node> Children {
+      get { return children_; }
+    }
+
+    /// <summary>Field number for the "leaf" field.</summary>
+    public const int LeafFieldNumber = 4;
+    private global::OpenDump.Tests.Decoding.WireCheckTypes.Leaf leaf_;
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public global::OpenDump.Tests.Decoding.WireCheckTypes.Leaf Leaf {
+      get { return leaf_; }
+      set {
+        leaf_ = value;
+      }
+    }
+
+    /// <summary>Field number for the "first" field.</summary>
+    public const int FirstFieldNumber = 5;
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public global::OpenDump.Tests.Decoding.WireCheckTypes.Leaf First {
+      get { return choiceCase_ == ChoiceOneofCase.First ? (global::OpenDump.Tests.Decoding.WireCheckTypes.Leaf) choice_ : null; }
+      set {
+        choice_ = value;
+        choiceCase_ = value == null ? ChoiceOneofCase.None : ChoiceOneofCase.First;
+      }
+    }
+
+    /// <summary>Field number for the "number" field.</summary>
+    public const int NumberFieldNumber = 6;
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public int Number {
+      get { return HasNumber ? (int) choice_ : 0; }
+      set {
+        choice_ = value;
+        choiceCase_ = ChoiceOneofCase.Number;
+      }
+    }
+    /// <summary>Gets whether the "number" field is set</summary>
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public bool HasNumber {
+      get { return choiceCase_ == ChoiceOneofCase.Number; }
+    }
+    /// <summary> Clears the value of the oneof if it's currently set to "number" </summary>
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public void ClearNumber() {
+      if (HasNumber) {
+        ClearChoice();
+      }
+    }
+
+    /// <summary>Field number for the "second" field.</summary>
+    public const int SecondFieldNumber = 7;
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public global::OpenDump.Tests.Decoding.WireCheckTypes.Leaf Second {
+      get { return choiceCase_ == ChoiceOneofCase.Second ? (global::OpenDump.Tests.Decoding.WireCheckTypes.Leaf) choice_ : null; }
+      set {
+        choice_ = value;
+        choiceCase_ = value == null ? ChoiceOneofCase.None : ChoiceOneofCase.Second;
+      }
+    }
+
+    /// <summary>Field number for the "values" field.</summary>
+    public const int ValuesFieldNumber = 8;
+    private static readonly pb::FieldCodec<long> _repeated_values_codec
+        = pb::FieldCodec.ForSInt64(64);
+    private readonly pbc::RepeatedField<long> values_ = new pbc::RepeatedField<long>();
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public pbc::RepeatedField<long> Values {
+      get { return values_; }
+    }
+
+    /// <summary>Field number for the "fixeds" field.</summary>
+    public const int FixedsFieldNumber = 9;
+    private static readonly pb::FieldCodec<uint> _repeated_fixeds_codec
+        = pb::FieldCodec.ForFixed32(77);
+    private readonly pbc::RepeatedField<uint> fixeds_ = new pbc::RepeatedField<uint>();
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public pbc::RepeatedField<uint> Fixeds {
+      get { return fixeds_; }
+    }
+
+    /// <summary>Field number for the "text" field.</summary>
+    public const int TextFieldNumber = 10;
+    private readonly static string TextDefaultValue = "";
+
+    private string text_;
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public string Text {
+      get { return text_ ?? TextDefaultValue; }
+      set {
+        text_ = pb::ProtoPreconditions.CheckNotNull(value, "value");
+      }
+    }
+    /// <summary>Gets whether the "text" field is set</summary>
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public bool HasText {
+      get { return text_ != null; }
+    }
+    /// <summary>Clears the value of the "text" field</summary>
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public void ClearText() {
+      text_ = null;
+    }
+
+    /// <summary>Field number for the "far" field.</summary>
+    public const int FarFieldNumber = 100000;
+    private global::OpenDump.Tests.Decoding.WireCheckTypes.Leaf far_;
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public global::OpenDump.Tests.Decoding.WireCheckTypes.Leaf Far {
+      get { return far_; }
+      set {
+        far_ = value;
+      }
+    }
+
+    private object choice_;
+    /// <summary>Enum of possible cases for the "choice" oneof.</summary>
+    public enum ChoiceOneofCase {
+      None = 0,
+      First = 5,
+      Number = 6,
+      Second = 7,
+    }
+    private ChoiceOneofCase choiceCase_ = ChoiceOneofCase.None;
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public ChoiceOneofCase ChoiceCase {
+      get { return choiceCase_; }
+    }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public void ClearChoice() {
+      choiceCase_ = ChoiceOneofCase.None;
+      choice_ = null;
+    }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public override bool Equals(object other) {
+      return Equals(other as Node);
+    }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public bool Equals(Node other) {
+      if (ReferenceEquals(other, null)) {
+        return false;
+      }
+      if (ReferenceEquals(other, this)) {
+        return true;
+      }
+      if (Id != other.Id) return false;
+      if (!object.Equals(Child, other.Child)) return false;
+      if(!children_.Equals(other.children_)) return false;
+      if (!object.Equals(Leaf, other.Leaf)) return false;
+      if (!object.Equals(First, other.First)) return false;
+      if (Number != other.Number) return false;
+      if (!object.Equals(Second, other.Second)) return false;
+      if(!values_.Equals(other.values_)) return false;
+      if(!fixeds_.Equals(other.fixeds_)) return false;
+      if (Text != other.Text) return false;
+      if (!object.Equals(Far, other.Far)) return false;
+      if (ChoiceCase != other.ChoiceCase) return false;
+      return Equals(_unknownFields, other._unknownFields);
+    }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public override int GetHashCode() {
+      int hash = 1;
+      if (HasId) hash ^= Id.GetHashCode();
+      if (child_ != null) hash ^= Child.GetHashCode();
+      hash ^= children_.GetHashCode();
+      if (leaf_ != null) hash ^= Leaf.GetHashCode();
+      if (choiceCase_ == ChoiceOneofCase.First) hash ^= First.GetHashCode();
+      if (HasNumber) hash ^= Number.GetHashCode();
+      if (choiceCase_ == ChoiceOneofCase.Second) hash ^= Second.GetHashCode();
+      hash ^= values_.GetHashCode();
+      hash ^= fixeds_.GetHashCode();
+      if (HasText) hash ^= Text.GetHashCode();
+      if (far_ != null) hash ^= Far.GetHashCode();
+      hash ^= (int) choiceCase_;
+      if (_unknownFields != null) {
+        hash ^= _unknownFields.GetHashCode();
+      }
+      return hash;
+    }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public override string ToString() {
+      return pb::JsonFormatter.ToDiagnosticString(this);
+    }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public void WriteTo(pb::CodedOutputStream output) {
+    #if !GOOGLE_PROTOBUF_REFSTRUCT_COMPATIBILITY_MODE
+      output.WriteRawMessage(this);
+    #else
+      if (HasId) {
+        output.WriteRawTag(8);
+        output.WriteInt32(Id);
+      }
+      if (child_ != null) {
+        output.WriteRawTag(18);
+        output.WriteMessage(Child);
+      }
+      children_.WriteTo(output, _repeated_children_codec);
+      if (leaf_ != null) {
+        output.WriteRawTag(34);
+        output.WriteMessage(Leaf);
+      }
+      if (choiceCase_ == ChoiceOneofCase.First) {
+        output.WriteRawTag(42);
+        output.WriteMessage(First);
+      }
+      if (HasNumber) {
+        output.WriteRawTag(48);
+        output.WriteInt32(Number);
+      }
+      if (choiceCase_ == ChoiceOneofCase.Second) {
+        output.WriteRawTag(58);
+        output.WriteMessage(Second);
+      }
+      values_.WriteTo(output, _repeated_values_codec);
+      fixeds_.WriteTo(output, _repeated_fixeds_codec);
+      if (HasText) {
+        output.WriteRawTag(82);
+        output.WriteString(Text);
+      }
+      if (far_ != null) {
+        output.WriteRawTag(130, 234, 48);
+        output.WriteMessage(Far);
+      }
+      if (_unknownFields != null) {
+        _unknownFields.WriteTo(output);
+      }
+    #endif
+    }
+
+    #if !GOOGLE_PROTOBUF_REFSTRUCT_COMPATIBILITY_MODE
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    void pb::IBufferMessage.InternalWriteTo(ref pb::WriteContext output) {
+      if (HasId) {
+        output.WriteRawTag(8);
+        output.WriteInt32(Id);
+      }
+      if (child_ != null) {
+        output.WriteRawTag(18);
+        output.WriteMessage(Child);
+      }
+      children_.WriteTo(ref output, _repeated_children_codec);
+      if (leaf_ != null) {
+        output.WriteRawTag(34);
+        output.WriteMessage(Leaf);
+      }
+      if (choiceCase_ == ChoiceOneofCase.First) {
+        output.WriteRawTag(42);
+        output.WriteMessage(First);
+      }
+      if (HasNumber) {
+        output.WriteRawTag(48);
+        output.WriteInt32(Number);
+      }
+      if (choiceCase_ == ChoiceOneofCase.Second) {
+        output.WriteRawTag(58);
+        output.WriteMessage(Second);
+      }
+      values_.WriteTo(ref output, _repeated_values_codec);
+      fixeds_.WriteTo(ref output, _repeated_fixeds_codec);
+      if (HasText) {
+        output.WriteRawTag(82);
+        output.WriteString(Text);
+      }
+      if (far_ != null) {
+        output.WriteRawTag(130, 234, 48);
+        output.WriteMessage(Far);
+      }
+      if (_unknownFields != null) {
+        _unknownFields.WriteTo(ref output);
+      }
+    }
+    #endif
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public int CalculateSize() {
+      int size = 0;
+      if (HasId) {
+        size += 1 + pb::CodedOutputStream.ComputeInt32Size(Id);
+      }
+      if (child_ != null) {
+        size += 1 + pb::CodedOutputStream.ComputeMessageSize(Child);
+      }
+      size += children_.CalculateSize(_repeated_children_codec);
+      if (leaf_ != null) {
+        size += 1 + pb::CodedOutputStream.ComputeMessageSize(Leaf);
+      }
+      if (choiceCase_ == ChoiceOneofCase.First) {
+        size += 1 + pb::CodedOutputStream.ComputeMessageSize(First);
+      }
+      if (HasNumber) {
+        size += 1 + pb::CodedOutputStream.ComputeInt32Size(Number);
+      }
+      if (choiceCase_ == ChoiceOneofCase.Second) {
+        size += 1 + pb::CodedOutputStream.ComputeMessageSize(Second);
+      }
+      size += values_.CalculateSize(_repeated_values_codec);
+      size += fixeds_.CalculateSize(_repeated_fixeds_codec);
+      if (HasText) {
+        size += 1 + pb::CodedOutputStream.ComputeStringSize(Text);
+      }
+      if (far_ != null) {
+        size += 3 + pb::CodedOutputStream.ComputeMessageSize(Far);
+      }
+      if (_unknownFields != null) {
+        size += _unknownFields.CalculateSize();
+      }
+      return size;
+    }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public void MergeFrom(Node other) {
+      if (other == null) {
+        return;
+      }
+      if (other.HasId) {
+        Id = other.Id;
+      }
+      if (other.child_ != null) {
+        if (child_ == null) {
+          Child = new global::OpenDump.Tests.Decoding.WireCheckTypes.Node();
+        }
+        Child.MergeFrom(other.Child);
+      }
+      children_.Add(other.children_);
+      if (other.leaf_ != null) {
+        if (leaf_ == null) {
+          Leaf = new global::OpenDump.Tests.Decoding.WireCheckTypes.Leaf();
+        }
+        Leaf.MergeFrom(other.Leaf);
+      }
+      values_.Add(other.values_);
+      fixeds_.Add(other.fixeds_);
+      if (other.HasText) {
+        Text = other.Text;
+      }
+      if (other.far_ != null) {
+        if (far_ == null) {
+          Far = new global::OpenDump.Tests.Decoding.WireCheckTypes.Leaf();
+        }
+        Far.MergeFrom(other.Far);
+      }
+      switch (other.ChoiceCase) {
+        case ChoiceOneofCase.First:
+          if (First == null) {
+            First = new global::OpenDump.Tests.Decoding.WireCheckTypes.Leaf();
+          }
+          First.MergeFrom(other.First);
+          break;
+        case ChoiceOneofCase.Number:
+          Number = other.Number;
+          break;
+        case ChoiceOneofCase.Second:
+          if (Second == null) {
+            Second = new global::OpenDump.Tests.Decoding.WireCheckTypes.Leaf();
+          }
+          Second.MergeFrom(other.Second);
+          break;
+      }
+
+      _unknownFields = pb::UnknownFieldSet.MergeFrom(_unknownFields, other._unknownFields);
+    }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public void MergeFrom(pb::CodedInputStream input) {
+    #if !GOOGLE_PROTOBUF_REFSTRUCT_COMPATIBILITY_MODE
+      input.ReadRawMessage(this);
+    #else
+      uint tag;
+      while ((tag = input.ReadTag()) != 0) {
+      if ((tag & 7) == 4) {
+        // Abort on any end group tag.
+        return;
+      }
+      switch(tag) {
+          default:
+            _unknownFields = pb::UnknownFieldSet.MergeFieldFrom(_unknownFields, input);
+            break;
+          case 8: {
+            Id = input.ReadInt32();
+            break;
+          }
+          case 18: {
+            if (child_ == null) {
+              Child = new global::OpenDump.Tests.Decoding.WireCheckTypes.Node();
+            }
+            input.ReadMessage(Child);
+            break;
+          }
+          case 26: {
+            children_.AddEntriesFrom(input, _repeated_children_codec);
+            break;
+          }
+          case 34: {
+            if (leaf_ == null) {
+              Leaf = new global::OpenDump.Tests.Decoding.WireCheckTypes.Leaf();
+            }
+            input.ReadMessage(Leaf);
+            break;
+          }
+          case 42: {
+            global::OpenDump.Tests.Decoding.WireCheckTypes.Leaf subBuilder = new global::OpenDump.Tests.Decoding.WireCheckTypes.Leaf();
+            if (choiceCase_ == ChoiceOneofCase.First) {
+              subBuilder.MergeFrom(First);
+            }
+            input.ReadMessage(subBuilder);
+            First = subBuilder;
+            break;
+          }
+          case 48: {
+            Number = input.ReadInt32();
+            break;
+          }
+          case 58: {
+            global::OpenDump.Tests.Decoding.WireCheckTypes.Leaf subBuilder = new global::OpenDump.Tests.Decoding.WireCheckTypes.Leaf();
+            if (choiceCase_ == ChoiceOneofCase.Second) {
+              subBuilder.MergeFrom(Second);
+            }
+            input.ReadMessage(subBuilder);
+            Second = subBuilder;
+            break;
+          }
+          case 66:
+          case 64: {
+            values_.AddEntriesFrom(input, _repeated_values_codec);
+            break;
+          }
+          case 74:
+          case 77: {
+            fixeds_.AddEntriesFrom(input, _repeated_fixeds_codec);
+            break;
+          }
+          case 82: {
+            Text = input.ReadString();
+            break;
+          }
+          case 800002: {
+            if (far_ == null) {
+              Far = new global::OpenDump.Tests.Decoding.WireCheckTypes.Leaf();
+            }
+            input.ReadMessage(Far);
+            break;
+          }
+        }
+      }
+    #endif
+    }
+
+    #if !GOOGLE_PROTOBUF_REFSTRUCT_COMPATIBILITY_MODE
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    void pb::IBufferMessage.InternalMergeFrom(ref pb::ParseContext input) {
+      uint tag;
+      while ((tag = input.ReadTag()) != 0) {
+      if ((tag & 7) == 4) {
+        // Abort on any end group tag.
+        return;
+      }
+      switch(tag) {
+          default:
+            _unknownFields = pb::UnknownFieldSet.MergeFieldFrom(_unknownFields, ref input);
+            break;
+          case 8: {
+            Id = input.ReadInt32();
+            break;
+          }
+          case 18: {
+            if (child_ == null) {
+              Child = new global::OpenDump.Tests.Decoding.WireCheckTypes.Node();
+            }
+            input.ReadMessage(Child);
+            break;
+          }
+          case 26: {
+            children_.AddEntriesFrom(ref input, _repeated_children_codec);
+            break;
+          }
+          case 34: {
+            if (leaf_ == null) {
+              Leaf = new global::OpenDump.Tests.Decoding.WireCheckTypes.Leaf();
+            }
+            input.ReadMessage(Leaf);
+            break;
+          }
+          case 42: {
+            global::OpenDump.Tests.Decoding.WireCheckTypes.Leaf subBuilder = new global::OpenDump.Tests.Decoding.WireCheckTypes.Leaf();
+            if (choiceCase_ == ChoiceOneofCase.First) {
+              subBuilder.MergeFrom(First);
+            }
+            input.ReadMessage(subBuilder);
+            First = subBuilder;
+            break;
+          }
+          case 48: {
+            Number = input.ReadInt32();
+            break;
+          }
+          case 58: {
+            global::OpenDump.Tests.Decoding.WireCheckTypes.Leaf subBuilder = new global::OpenDump.Tests.Decoding.WireCheckTypes.Leaf();
+            if (choiceCase_ == ChoiceOneofCase.Second) {
+              subBuilder.MergeFrom(Second);
+            }
+            input.ReadMessage(subBuilder);
+            Second = subBuilder;
+            break;
+          }
+          case 66:
+          case 64: {
+            values_.AddEntriesFrom(ref input, _repeated_values_codec);
+            break;
+          }
+          case 74:
+          case 77: {
+            fixeds_.AddEntriesFrom(ref input, _repeated_fixeds_codec);
+            break;
+          }
+          case 82: {
+            Text = input.ReadString();
+            break;
+          }
+          case 800002: {
+            if (far_ == null) {
+              Far = new global::OpenDump.Tests.Decoding.WireCheckTypes.Leaf();
+            }
+            input.ReadMessage(Far);
+            break;
+          }
+        }
+      }
+    }
+    #endif
+
+  }
+
+  [global::System.Diagnostics.DebuggerDisplayAttribute("{ToString(),nq}")]
+  public sealed partial class Leaf : pb::IMessage<Leaf>
+  #if !GOOGLE_PROTOBUF_REFSTRUCT_COMPATIBILITY_MODE
+      , pb::IBufferMessage
+  #endif
+  {
+    private static readonly pb::MessageParser<Leaf> _parser = new pb::MessageParser<Leaf>(() => new Leaf());
+    private pb::UnknownFieldSet _unknownFields;
+    private int _hasBits0;
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public static pb::MessageParser<Leaf> Parser { get { return _parser; } }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public static pbr::MessageDescriptor Descriptor {
+      get { return global::OpenDump.Tests.Decoding.WireCheckTypes.WireCheckTestReflection.Descriptor.MessageTypes[1]; }
+    }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    pbr::MessageDescriptor pb::IMessage.Descriptor {
+      get { return Descriptor; }
+    }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public Leaf() {
+      OnConstruction();
+    }
+
+    partial void OnConstruction();
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public Leaf(Leaf other) : this() {
+      _hasBits0 = other._hasBits0;
+      a_ = other.a_;
+      b_ = other.b_;
+      next_ = other.next_ != null ? other.next_.Clone() : null;
+      _unknownFields = pb::UnknownFieldSet.Clone(other._unknownFields);
+    }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public Leaf Clone() {
+      return new Leaf(this);
+    }
+
+    /// <summary>Field number for the "a" field.</summary>
+    public const int AFieldNumber = 1;
+    private readonly static int ADefaultValue = 0;
+
+    private int a_;
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public int A {
+      get { if ((_hasBits0 & 1) != 0) { return a_; } else { return ADefaultValue; } }
+      set {
+        _hasBits0 |= 1;
+        a_ = value;
+      }
+    }
+    /// <summary>Gets whether the "a" field is set</summary>
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public bool HasA {
+      get { return (_hasBits0 & 1) != 0; }
+    }
+    /// <summary>Clears the value of the "a" field</summary>
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public void ClearA() {
+      _hasBits0 &= ~1;
+    }
+
+    /// <summary>Field number for the "b" field.</summary>
+    public const int BFieldNumber = 2;
+    private readonly static string BDefaultValue = "";
+
+    private string b_;
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public string B {
+      get { return b_ ?? BDefaultValue; }
+      set {
+        b_ = pb::ProtoPreconditions.CheckNotNull(value, "value");
+      }
+    }
+    /// <summary>Gets whether the "b" field is set</summary>
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public bool HasB {
+      get { return b_ != null; }
+    }
+    /// <summary>Clears the value of the "b" field</summary>
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public void ClearB() {
+      b_ = null;
+    }
+
+    /// <summary>Field number for the "next" field.</summary>
+    public const int NextFieldNumber = 3;
+    private global::OpenDump.Tests.Decoding.WireCheckTypes.Leaf next_;
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public global::OpenDump.Tests.Decoding.WireCheckTypes.Leaf Next {
+      get { return next_; }
+      set {
+        next_ = value;
+      }
+    }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public override bool Equals(object other) {
+      return Equals(other as Leaf);
+    }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public bool Equals(Leaf other) {
+      if (ReferenceEquals(other, null)) {
+        return false;
+      }
+      if (ReferenceEquals(other, this)) {
+        return true;
+      }
+      if (A != other.A) return false;
+      if (B != other.B) return false;
+      if (!object.Equals(Next, other.Next)) return false;
+      return Equals(_unknownFields, other._unknownFields);
+    }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public override int GetHashCode() {
+      int hash = 1;
+      if (HasA) hash ^= A.GetHashCode();
+      if (HasB) hash ^= B.GetHashCode();
+      if (next_ != null) hash ^= Next.GetHashCode();
+      if (_unknownFields != null) {
+        hash ^= _unknownFields.GetHashCode();
+      }
+      return hash;
+    }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public override string ToString() {
+      return pb::JsonFormatter.ToDiagnosticString(this);
+    }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public void WriteTo(pb::CodedOutputStream output) {
+    #if !GOOGLE_PROTOBUF_REFSTRUCT_COMPATIBILITY_MODE
+      output.WriteRawMessage(this);
+    #else
+      if (HasA) {
+        output.WriteRawTag(8);
+        output.WriteInt32(A);
+      }
+      if (HasB) {
+        output.WriteRawTag(18);
+        output.WriteString(B);
+      }
+      if (next_ != null) {
+        output.WriteRawTag(26);
+        output.WriteMessage(Next);
+      }
+      if (_unknownFields != null) {
+        _unknownFields.WriteTo(output);
+      }
+    #endif
+    }
+
+    #if !GOOGLE_PROTOBUF_REFSTRUCT_COMPATIBILITY_MODE
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    void pb::IBufferMessage.InternalWriteTo(ref pb::WriteContext output) {
+      if (HasA) {
+        output.WriteRawTag(8);
+        output.WriteInt32(A);
+      }
+      if (HasB) {
+        output.WriteRawTag(18);
+        output.WriteString(B);
+      }
+      if (next_ != null) {
+        output.WriteRawTag(26);
+        output.WriteMessage(Next);
+      }
+      if (_unknownFields != null) {
+        _unknownFields.WriteTo(ref output);
+      }
+    }
+    #endif
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public int CalculateSize() {
+      int size = 0;
+      if (HasA) {
+        size += 1 + pb::CodedOutputStream.ComputeInt32Size(A);
+      }
+      if (HasB) {
+        size += 1 + pb::CodedOutputStream.ComputeStringSize(B);
+      }
+      if (next_ != null) {
+        size += 1 + pb::CodedOutputStream.ComputeMessageSize(Next);
+      }
+      if (_unknownFields != null) {
+        size += _unknownFields.CalculateSize();
+      }
+      return size;
+    }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public void MergeFrom(Leaf other) {
+      if (other == null) {
+        return;
+      }
+      if (other.HasA) {
+        A = other.A;
+      }
+      if (other.HasB) {
+        B = other.B;
+      }
+      if (other.next_ != null) {
+        if (next_ == null) {
+          Next = new global::OpenDump.Tests.Decoding.WireCheckTypes.Leaf();
+        }
+        Next.MergeFrom(other.Next);
+      }
+      _unknownFields = pb::UnknownFieldSet.MergeFrom(_unknownFields, other._unknownFields);
+    }
+
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public void MergeFrom(pb::CodedInputStream input) {
+    #if !GOOGLE_PROTOBUF_REFSTRUCT_COMPATIBILITY_MODE
+      input.ReadRawMessage(this);
+    #else
+      uint tag;
+      while ((tag = input.ReadTag()) != 0) {
+      if ((tag & 7) == 4) {
+        // Abort on any end group tag.
+        return;
+      }
+      switch(tag) {
+          default:
+            _unknownFields = pb::UnknownFieldSet.MergeFieldFrom(_unknownFields, input);
+            break;
+          case 8: {
+            A = input.ReadInt32();
+            break;
+          }
+          case 18: {
+            B = input.ReadString();
+            break;
+          }
+          case 26: {
+            if (next_ == null) {
+              Next = new global::OpenDump.Tests.Decoding.WireCheckTypes.Leaf();
+            }
+            input.ReadMessage(Next);
+            break;
+          }
+        }
+      }
+    #endif
+    }
+
+    #if !GOOGLE_PROTOBUF_REFSTRUCT_COMPATIBILITY_MODE
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    void pb::IBufferMessage.InternalMergeFrom(ref pb::ParseContext input) {
+      uint tag;
+      while ((tag = input.ReadTag()) != 0) {
+      if ((tag & 7) == 4) {
+        // Abort on any end group tag.
+        return;
+      }
+      switch(tag) {
+          default:
+            _unknownFields = pb::UnknownFieldSet.MergeFieldFrom(_unknownFields, ref input);
+            break;
+          case 8: {
+            A = input.ReadInt32();
+            break;
+          }
+          case 18: {
+            B = input.ReadString();
+            break;
+          }
+          case 26: {
+            if (next_ == null) {
+              Next = new global::OpenDump.Tests.Decoding.WireCheckTypes.Leaf();
+            }
+            input.ReadMessage(Next);
+            break;
+          }
+        }
+      }
+    }
+    #endif
+
+  }
+
+  #endregion
+
+}
+
+#endregion Designer generated code
