@@ -57,7 +57,7 @@ internal static class StatsCommand
         var selection = filters.Build(stderr);
         var options = capture.BuildOptions(stderr, out var problems);
         // Counting reads no body beyond its result fields; only a --filter expression may look into one.
-        options = options with { DecodeMessages = selection.Expression is not null };
+        options = options with { Bodies = selection.Expression is null ? BodyDetail.Verdict : BodyDetail.Message };
         using var source = capture.Open(stderr);
         if (source is null) return ExitCodes.CannotOpen;
 

@@ -20,15 +20,27 @@ public sealed record AnalyzerOptions
     internal int BatchFrames { get; init; } = 256;
 
     /// <summary>
-    /// Whether frames carry their decoded body (<see cref="Session.OpenDFrame.Message"/>). When false, a protobuf
-    /// body is only checked against its schema on the wire, which builds no object: result fields, diagnostics and
-    /// everything else about the frame are the same, and a body that fails the check is decoded in full as usual.
-    /// For outputs that count frames rather than show bodies.
+    /// What frames keep of their bodies. Below <see cref="BodyDetail.Message"/> a protobuf body is only checked
+    /// against its schema on the wire, which builds no object: result fields, diagnostics and everything else
+    /// about the frame are the same, and a body that fails the check is decoded in full as usual.
     /// </summary>
-    public bool DecodeMessages { get; init; } = true;
+    public BodyDetail Bodies { get; init; } = BodyDetail.Message;
 
     public RsaPrivateKey? RsaKey { get; init; }
 
     /// <summary>AES keys from a key log or the command line, for connections whose handshake is not in the capture.</summary>
     public IReadOnlyList<KeyLogEntry> SuppliedKeys { get; init; } = [];
+}
+
+/// <summary>What a frame keeps of its body, for the outputs that will read it.</summary>
+public enum BodyDetail
+{
+    /// <summary>The decoded message (<see cref="Session.OpenDFrame.Message"/>): what the timeline, follow and body filters read.</summary>
+    Message,
+
+    /// <summary>The plaintext (<see cref="Session.OpenDFrame.Plaintext"/>), checked on the wire: for outputs that write bodies from their bytes (JSON).</summary>
+    Plaintext,
+
+    /// <summary>Only what the wire check finds (result fields, diagnostics): for outputs that count.</summary>
+    Verdict,
 }

@@ -17,41 +17,57 @@ public static class FrameJson
 {
     public static readonly JsonFormatter BodyFormatter = new(JsonFormatter.Settings.Default);
 
+    // Property names encoded once: a name given as a string is transcoded and checked for escaping on every
+    // frame, which cost as much as the rest of the envelope.
+    private static readonly JsonEncodedText FrameKey = JsonEncodedText.Encode("frame"), TsKey = JsonEncodedText.Encode("ts"),
+        ConnKey = JsonEncodedText.Encode("conn"), TransportKey = JsonEncodedText.Encode("transport"), ClientKey = JsonEncodedText.Encode("client"),
+        ServerKey = JsonEncodedText.Encode("server"), ConnIdKey = JsonEncodedText.Encode("connId"), DirKey = JsonEncodedText.Encode("dir"),
+        ProtoIdKey = JsonEncodedText.Encode("protoId"), ProtoKey = JsonEncodedText.Encode("proto"), KindKey = JsonEncodedText.Encode("kind"),
+        ProtoFmtKey = JsonEncodedText.Encode("protoFmt"), ProtoVerKey = JsonEncodedText.Encode("protoVer"), SerialNoKey = JsonEncodedText.Encode("serialNo"),
+        BodyLenKey = JsonEncodedText.Encode("bodyLen"), EncryptionKey = JsonEncodedText.Encode("encryption"), DecryptedKey = JsonEncodedText.Encode("decrypted"),
+        Sha1OkKey = JsonEncodedText.Encode("sha1Ok"), WsErrorKey = JsonEncodedText.Encode("wsError"), WsErrmsgKey = JsonEncodedText.Encode("wsErrmsg"),
+        WsFramesKey = JsonEncodedText.Encode("wsFrames"), WsCompressedKey = JsonEncodedText.Encode("wsCompressed"), LatencyMsKey = JsonEncodedText.Encode("latencyMs"),
+        RetTypeKey = JsonEncodedText.Encode("retType"), RetMsgKey = JsonEncodedText.Encode("retMsg"), BodyKey = JsonEncodedText.Encode("body"),
+        RawKey = JsonEncodedText.Encode("raw"), DiagnosticsKey = JsonEncodedText.Encode("diagnostics"), CodeKey = JsonEncodedText.Encode("code"),
+        SeverityKey = JsonEncodedText.Encode("severity"), MessageKey = JsonEncodedText.Encode("message");
+
     public static void Write(Utf8JsonWriter w, OpenDFrame f)
     {
         w.WriteStartObject();
-        w.WriteNumber("frame", f.Number);
-        w.WritePropertyName("ts");
+        w.WriteNumber(FrameKey, f.Number);
+        w.WritePropertyName(TsKey);
         WriteTimestamp(w, f.TimestampMicros);
-        w.WriteNumber("conn", f.Connection.Number);
-        w.WriteString("transport", f.Transport.Name());
-        w.WriteString("client", f.Connection.ClientText);
-        w.WriteString("server", f.Connection.ServerText);
-        WriteStringOrNull(w, "connId", f.ConnId);
-        w.WriteString("dir", f.Direction.Name());
-        w.WriteNumber("protoId", f.ProtoId);
-        WriteStringOrNull(w, "proto", f.ProtoName);
-        w.WriteString("kind", f.Kind.Name());
-        w.WriteNumber("protoFmt", f.ProtoFmt);
-        if (f.ProtoVer is { } ver) w.WriteNumber("protoVer", ver); else w.WriteNull("protoVer");
-        w.WriteNumber("serialNo", f.SerialNo);
-        w.WriteNumber("bodyLen", f.BodyLen);
-        w.WriteString("encryption", f.Encryption.Name());
-        w.WriteBoolean("decrypted", f.Decrypted);
-        if (f.Sha1Ok is { } ok) w.WriteBoolean("sha1Ok", ok); else w.WriteNull("sha1Ok");
+        w.WriteNumber(ConnKey, f.Connection.Number);
+        w.WriteString(TransportKey, f.Transport.Name());
+        w.WriteString(ClientKey, f.Connection.ClientText);
+        w.WriteString(ServerKey, f.Connection.ServerText);
+        WriteStringOrNull(w, ConnIdKey, f.ConnId);
+        w.WriteString(DirKey, f.Direction.Name());
+        w.WriteNumber(ProtoIdKey, f.ProtoId);
+        WriteStringOrNull(w, ProtoKey, f.ProtoName);
+        w.WriteString(KindKey, f.Kind.Name());
+        w.WriteNumber(ProtoFmtKey, f.ProtoFmt);
+        if (f.ProtoVer is { } ver) w.WriteNumber(ProtoVerKey, ver); else w.WriteNull(ProtoVerKey);
+        w.WriteNumber(SerialNoKey, f.SerialNo);
+        w.WriteNumber(BodyLenKey, f.BodyLen);
+        w.WriteString(EncryptionKey, f.Encryption.Name());
+        w.WriteBoolean(DecryptedKey, f.Decrypted);
+        if (f.Sha1Ok is { } ok) w.WriteBoolean(Sha1OkKey, ok); else w.WriteNull(Sha1OkKey);
         var ws = f.WebSocket;
-        if (ws?.Error is { } wsError) w.WriteNumber("wsError", wsError); else w.WriteNull("wsError");
-        WriteStringOrNull(w, "wsErrmsg", ws?.Errmsg);
-        if (ws is not null) w.WriteNumber("wsFrames", ws.Frames); else w.WriteNull("wsFrames");
-        if (ws is not null) w.WriteBoolean("wsCompressed", ws.Compressed); else w.WriteNull("wsCompressed");
-        w.WritePropertyName("latencyMs");
+        if (ws?.Error is { } wsError) w.WriteNumber(WsErrorKey, wsError); else w.WriteNull(WsErrorKey);
+        WriteStringOrNull(w, WsErrmsgKey, ws?.Errmsg);
+        if (ws is not null) w.WriteNumber(WsFramesKey, ws.Frames); else w.WriteNull(WsFramesKey);
+        if (ws is not null) w.WriteBoolean(WsCompressedKey, ws.Compressed); else w.WriteNull(WsCompressedKey);
+        w.WritePropertyName(LatencyMsKey);
         if (f.LatencyMicros is { } lat) WriteMillis(w, lat); else w.WriteNullValue();
-        if (f.RetType is { } rt) w.WriteNumber("retType", rt); else w.WriteNull("retType");
-        WriteStringOrNull(w, "retMsg", f.RetMsg);
-        w.WritePropertyName("body");
-        if (f.Message is { } m) WriteBody(w, m); else w.WriteNullValue();
-        if (f.Message is null && f.RawBody is { } raw) w.WriteString("raw", Convert.ToBase64String(raw)); else w.WriteNull("raw");
-        w.WritePropertyName("diagnostics");
+        if (f.RetType is { } rt) w.WriteNumber(RetTypeKey, rt); else w.WriteNull(RetTypeKey);
+        WriteStringOrNull(w, RetMsgKey, f.RetMsg);
+        w.WritePropertyName(BodyKey);
+        if (f.Message is { } m) WriteBody(w, m);
+        else if (f.Plaintext is { } plain && f.BodyDescriptor is { } type) WriteBody(w, type, plain);
+        else w.WriteNullValue();
+        if (f.Message is null && f.RawBody is { } raw) w.WriteString(RawKey, Convert.ToBase64String(raw)); else w.WriteNull(RawKey);
+        w.WritePropertyName(DiagnosticsKey);
         WriteDiagnostics(w, f.Diagnostics);
         w.WriteEndObject();
     }
@@ -71,15 +87,26 @@ public static class FrameJson
         if (buffer.Capacity > 1 << 20) t_body = null; // one huge body does not pin its buffer
     }
 
+    /// <summary>
+    /// A body kept as plaintext (<see cref="BodyDetail.Plaintext"/>): written from its wire bytes by
+    /// <see cref="ProtobufWireJson"/> when they are in the canonical form it takes, else parsed and written as a
+    /// message; the same bytes either way.
+    /// </summary>
+    private static void WriteBody(Utf8JsonWriter w, Google.Protobuf.Reflection.MessageDescriptor type, byte[] plaintext)
+    {
+        if (ProtobufWireJson.TryFormat(type, plaintext, out var json)) w.WriteRawValue(json, skipInputValidation: true);
+        else WriteBody(w, type.Parser.ParseFrom(plaintext));
+    }
+
     public static void WriteDiagnostics(Utf8JsonWriter w, IReadOnlyList<Diagnostic> diagnostics)
     {
         w.WriteStartArray();
         foreach (var d in diagnostics)
         {
             w.WriteStartObject();
-            w.WriteString("code", d.Code);
-            w.WriteString("severity", d.Severity.ToString().ToLowerInvariant());
-            w.WriteString("message", d.Message);
+            w.WriteString(CodeKey, d.Code);
+            w.WriteString(SeverityKey, d.Severity.ToString().ToLowerInvariant());
+            w.WriteString(MessageKey, d.Message);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -111,6 +138,11 @@ public static class FrameJson
         (micros / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
 
     public static void WriteStringOrNull(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is null) w.WriteNull(name); else w.WriteString(name, value);
+    }
+
+    private static void WriteStringOrNull(Utf8JsonWriter w, JsonEncodedText name, string? value)
     {
         if (value is null) w.WriteNull(name); else w.WriteString(name, value);
     }

@@ -81,7 +81,7 @@ public static class ProtobufJson
     /// Types of the google.protobuf package: the well-known types JsonFormatter formats specially (its own
     /// test, MessageDescriptor.IsWellKnownType, is internal) and the rest of that package, left to it too.
     /// </summary>
-    private static bool IsGoogleType(MessageDescriptor descriptor) => descriptor.File.Package == "google.protobuf";
+    internal static bool IsGoogleType(MessageDescriptor descriptor) => descriptor.File.Package == "google.protobuf";
 
     internal static MessagePlan PlanFor(MessageDescriptor descriptor) =>
         Plans.TryGetValue(descriptor, out var plan) ? plan : Plans.GetOrAdd(descriptor, static d => MessagePlan.Build(d));
@@ -89,7 +89,7 @@ public static class ProtobufJson
     // ---- strings ------------------------------------------------------------------------------------------
 
     /// <summary>Every UTF-16 code unit JsonFormatter does not copy as it is.</summary>
-    private static readonly SearchValues<char> Escaped = SearchValues.Create(EscapedChars());
+    internal static readonly SearchValues<char> Escaped = SearchValues.Create(EscapedChars());
 
     private static string EscapedChars()
     {
@@ -157,7 +157,7 @@ public static class ProtobufJson
         w.WriteByte((byte)'"');
     }
 
-    private static void WriteHexEscape(ref Utf8Out w, char c)
+    internal static void WriteHexEscape(ref Utf8Out w, char c)
     {
         var span = w.GetSpan(6);
         span[0] = (byte)'\\';

@@ -43,13 +43,17 @@ internal static class FrameBodies
     /// Decodes a frame's plaintext body into the frame: the message (or a schema-less view and the raw
     /// bytes when it does not decode), a reply's result fields, and the decoding's diagnostics, which go
     /// in at <paramref name="diagnosticsAt"/> so that they keep their place among the frame's others.
-    /// With <paramref name="decodeMessages"/> false, a protobuf body that its wire check finds whole and valid
-    /// gets its result fields from the wire and no message; any other body is decoded in full, so what can go
-    /// wrong with a body is reported exactly as it always is.
+    /// Below <see cref="BodyDetail.Message"/>, a protobuf body that its wire check finds whole and valid gets its
+    /// result fields from the wire and no message (its plaintext kept with <see cref="BodyDetail.Plaintext"/>);
+    /// any other body is decoded in full, so what can go wrong with a body is reported exactly as it always is.
     /// </summary>
-    public static void DecodeInto(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt, bool decodeMessages = true)
+    public static void DecodeInto(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt, BodyDetail detail = BodyDetail.Message)
     {
-        if (!decodeMessages && TryCheckOnly(frame, plain)) return;
+        if (detail != BodyDetail.Message && TryCheckOnly(frame, plain))
+        {
+            if (detail == BodyDetail.Plaintext) frame.Plaintext = plain.ToArray();
+            return;
+        }
         var diagnostics = t_diagnostics ??= [];
         diagnostics.Clear();
         var message = Decode(frame.Proto, frame.ProtoId, frame.Direction, frame.ProtoFmt, plain, diagnostics, out var rawFields);
@@ -73,7 +77,7 @@ internal static class FrameBodies
     private static bool TryCheckOnly(OpenDFrame frame, ReadOnlySpan<byte> plain)
     {
         if (frame.ProtoFmt != FrameHeader.FormatProtobuf) return false;
-        var descriptor = frame.Proto?.For(frame.Direction == FlowDirection.ClientToServer);
+        var descriptor = frame.BodyDescriptor;
         if (descriptor is null || !WireCheck.IsSupported(descriptor)) return false;
         var verdict = WireCheck.Check(descriptor, plain);
         if (!verdict.Valid || verdict.MissingRequired) return false;

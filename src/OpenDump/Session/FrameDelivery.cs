@@ -12,19 +12,19 @@ namespace OpenDump.Session;
 /// </summary>
 internal abstract class FrameDelivery : IAnalysisSink, IDisposable
 {
-    protected FrameDelivery(IAnalysisSink sink, bool decodeMessages)
+    protected FrameDelivery(IAnalysisSink sink, BodyDetail bodies)
     {
         Sink = sink;
-        DecodeMessages = decodeMessages;
+        Bodies = bodies;
     }
 
     protected IAnalysisSink Sink { get; }
 
-    /// <summary>See <see cref="AnalyzerOptions.DecodeMessages"/>.</summary>
-    protected bool DecodeMessages { get; }
+    /// <summary>See <see cref="AnalyzerOptions.Bodies"/>.</summary>
+    protected BodyDetail Bodies { get; }
 
-    public static FrameDelivery Create(IAnalysisSink sink, int threads, int batchFrames, bool decodeMessages = true) =>
-        threads <= 1 ? new InlineDelivery(sink, decodeMessages) : new ParallelDelivery(sink, threads, batchFrames, decodeMessages);
+    public static FrameDelivery Create(IAnalysisSink sink, int threads, int batchFrames, BodyDetail bodies = BodyDetail.Message) =>
+        threads <= 1 ? new InlineDelivery(sink, bodies) : new ParallelDelivery(sink, threads, batchFrames, bodies);
 
     /// <summary>A frame whose plaintext body is still to decode; <paramref name="plain"/> is valid only during the call.</summary>
     public abstract void OnFrame(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt);
@@ -42,11 +42,11 @@ internal abstract class FrameDelivery : IAnalysisSink, IDisposable
 }
 
 /// <summary>Everything on the calling thread, as it comes.</summary>
-internal sealed class InlineDelivery(IAnalysisSink sink, bool decodeMessages) : FrameDelivery(sink, decodeMessages)
+internal sealed class InlineDelivery(IAnalysisSink sink, BodyDetail bodies) : FrameDelivery(sink, bodies)
 {
     public override void OnFrame(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt)
     {
-        FrameBodies.DecodeInto(frame, plain, diagnosticsAt, DecodeMessages);
+        FrameBodies.DecodeInto(frame, plain, diagnosticsAt, Bodies);
         Sink.OnFrame(frame);
     }
 

@@ -54,6 +54,11 @@ public sealed record OpenDFrame
     public string? RetMsg { get; internal set; }
     public int? ErrCode { get; internal set; }
     public IMessage? Message { get; internal set; }
+    /// <summary>
+    /// A sound protobuf body's plaintext, kept instead of <see cref="Message"/> when the analysis was asked for
+    /// <see cref="BodyDetail.Plaintext"/>: outputs write it from these bytes (<see cref="BodyDescriptor"/> is its type).
+    /// </summary>
+    public byte[]? Plaintext { get; internal set; }
     /// <summary>The body bytes kept when <see cref="Message"/> is null: plaintext when decrypted, else as on the wire.</summary>
     public byte[]? RawBody { get; internal set; }
     public IReadOnlyList<RawField>? RawFields { get; internal set; }
@@ -63,6 +68,8 @@ public sealed record OpenDFrame
     internal PreparedOutput? Prepared { get; set; }
 
     public string? ProtoName => Proto?.Name;
+    /// <summary>The schema of this frame's body: its protocol's Request or Response, by direction; null when there is none.</summary>
+    public Google.Protobuf.Reflection.MessageDescriptor? BodyDescriptor => Proto?.For(Direction == FlowDirection.ClientToServer);
     public byte? ProtoVer => Header?.ProtoVer;
 }
 

@@ -27,7 +27,7 @@ internal sealed class ParallelDelivery : FrameDelivery
     private Batch _current;
     private volatile bool _stopping;
 
-    public ParallelDelivery(IAnalysisSink sink, int threads, int batchFrames, bool decodeMessages) : base(sink, decodeMessages)
+    public ParallelDelivery(IAnalysisSink sink, int threads, int batchFrames, BodyDetail bodies) : base(sink, bodies)
     {
         _batchFrames = Math.Max(1, batchFrames);
         // The calling thread reads, reassembles and decrypts, and helps when the workers fall behind.
@@ -183,7 +183,7 @@ internal sealed class ParallelDelivery : FrameDelivery
             {
                 ref var entry = ref entries[i];
                 if (entry.Frame is not { } frame) continue;
-                if (entry.HasBody) FrameBodies.DecodeInto(frame, batch.Bodies.AsSpan(entry.BodyOffset, entry.BodyLength), entry.DiagnosticsAt, DecodeMessages);
+                if (entry.HasBody) FrameBodies.DecodeInto(frame, batch.Bodies.AsSpan(entry.BodyOffset, entry.BodyLength), entry.DiagnosticsAt, Bodies);
                 Sink.PrepareFrame(frame);
             }
         }

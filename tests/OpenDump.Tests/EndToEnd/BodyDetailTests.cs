@@ -17,11 +17,12 @@ using Xunit;
 namespace OpenDump.Tests.EndToEnd;
 
 /// <summary>
-/// <c>stats</c> runs with <see cref="AnalyzerOptions.DecodeMessages"/> off: bodies are checked on the wire and no message
-/// is built. Everything a counting output can see must be what the full decode gives: result fields, diagnostics
-/// (in their places), statistics; only the message itself is missing, and only where the body was sound.
+/// <c>stats</c> runs with <see cref="AnalyzerOptions.Bodies"/> at <see cref="BodyDetail.Verdict"/> and the JSON outputs at
+/// <see cref="BodyDetail.Plaintext"/>: bodies are checked on the wire and no message is built. Everything an output can
+/// see must be what the full decode gives: result fields, diagnostics (in their places), statistics, and for JSON
+/// every byte; only the message object is missing, and only where the body was sound.
 /// </summary>
-public sealed class CountingWithoutMessagesTests
+public sealed class BodyDetailTests
 {
     public static TheoryData<string> Captures => new() { "sdk/tcp/plain.pcap", "sdk/tcp/ftaes.pcap", "sdk/tcp/cbc.pcap", "sdk/ws/ws_basic.pcap", "sample" };
 
@@ -35,7 +36,7 @@ public sealed class CountingWithoutMessagesTests
         var full = Run(path, new AnalyzerOptions { RsaKey = key });
         foreach (var threads in new[] { 1, 2 })
         {
-            var counted = Run(path, new AnalyzerOptions { RsaKey = key, DecodeMessages = false, Threads = threads, BatchFrames = 7 });
+            var counted = Run(path, new AnalyzerOptions { RsaKey = key, Bodies = BodyDetail.Verdict, Threads = threads, BatchFrames = 7 });
             var skipped = AssertSameAsFull(full, counted, $"{name}, {threads} thread(s)");
             // The wire check must really stand in for the decode: every sound protobuf body but the handshake's.
             var sound = full.Frames.Count(f => f.Message is not null && f.ProtoFmt == FrameHeader.FormatProtobuf && f.ProtoId != 1001 && !IsLogin(f)
@@ -45,6 +46,63 @@ public sealed class CountingWithoutMessagesTests
         }
         // Failed calls keep their reason (the SDK captures and the sample each have some).
         Assert.Contains(full.Frames, f => f.RetType is not null and not 0 && f.RetMsg is { Length: > 0 });
+    }
+
+    [Theory]
+    [MemberData(nameof(Captures))]
+    public void Json_written_from_plaintext_is_byte_for_byte_the_json_of_the_messages(string name)
+    {
+        var (path, key) = name == "sample"
+            ? (Path.Combine(Fixtures.RepoRoot, "captures", "sample.pcap"), RsaPrivateKey.Load(Path.Combine(Fixtures.RepoRoot, "captures", SampleCapture.KeyFileName)))
+            : (Fixtures.Path(name.Split('/')), name.Contains("/tcp/") ? RsaPrivateKey.Load(Fixtures.SdkKey) : null);
+        var full = Json(path, new AnalyzerOptions { RsaKey = key });
+        Assert.True(full.Jsonl.Count(c => c == '\n') > 20);
+        foreach (var threads in new[] { 1, 2 })
+            Assert.Equal(full, Json(path, new AnalyzerOptions { RsaKey = key, Bodies = BodyDetail.Plaintext, Threads = threads, BatchFrames = 5 }));
+    }
+
+    [Fact]
+    public void Damaged_captures_give_the_same_json_from_plaintext()
+    {
+        var sources = FuzzSources.All;
+        var compared = 0;
+        for (var seed = 1; seed <= 30; seed++)
+        {
+            var fuzz = CaptureMutator.Create(seed * 15_485_863L, sources);
+            var path = Path.Combine(Path.GetTempPath(), $"opendump-plaintext-{Guid.NewGuid():N}.pcap");
+            File.WriteAllBytes(path, fuzz.File);
+            try
+            {
+                (string, string) full;
+                try
+                {
+                    full = Json(path, new AnalyzerOptions { RsaKey = fuzz.Source.Key });
+                }
+                catch (CaptureOpenException)
+                {
+                    continue;
+                }
+                Assert.Equal(full, Json(path, new AnalyzerOptions { RsaKey = fuzz.Source.Key, Bodies = BodyDetail.Plaintext, Threads = 1 + seed % 2 }));
+                compared++;
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
+        Assert.True(compared >= 20, $"only {compared} damaged captures could be read");
+    }
+
+    /// <summary>JSON Lines (with the diagnostics that go beside them) and JSON sessions.</summary>
+    private static (string Jsonl, string Sessions) Json(string path, AnalyzerOptions options)
+    {
+        var jsonl = new MemoryStream();
+        var sessions = new MemoryStream();
+        var messages = new System.Text.StringBuilder();
+        using (var writer = new JsonLinesWriter(jsonl, m => messages.AppendLine(m)))
+        using (var source = new PcapFileSource(path))
+            CaptureAnalyzer.Run(source, options, new TeeSink(writer, new JsonSessionsWriter(sessions)));
+        return (System.Text.Encoding.UTF8.GetString(jsonl.ToArray()) + messages, System.Text.Encoding.UTF8.GetString(sessions.ToArray()));
     }
 
     [Fact]
@@ -67,7 +125,7 @@ public sealed class CountingWithoutMessagesTests
                 {
                     continue; // a file-level mutation can leave no capture to read
                 }
-                AssertSameAsFull(full, Run(path, new AnalyzerOptions { RsaKey = fuzz.Source.Key, DecodeMessages = false, Threads = 1 + seed % 2 }), fuzz.Describe());
+                AssertSameAsFull(full, Run(path, new AnalyzerOptions { RsaKey = fuzz.Source.Key, Bodies = BodyDetail.Verdict, Threads = 1 + seed % 2 }), fuzz.Describe());
             }
             finally
             {
@@ -96,7 +154,7 @@ public sealed class CountingWithoutMessagesTests
             .Build();
         var segments = conversation.Segment();
         var full = Analyze.Capture(segments, key);
-        var counted = Analyze.Capture(segments, options: new AnalyzerOptions { RsaKey = key, DecodeMessages = false });
+        var counted = Analyze.Capture(segments, options: new AnalyzerOptions { RsaKey = key, Bodies = BodyDetail.Verdict });
         var codes = full.Frames.SelectMany(f => f.Diagnostics).Select(d => d.Code).ToHashSet();
         Assert.Superset(new HashSet<string> { DiagnosticCodes.DecodeFailed, DiagnosticCodes.MissingRequired, DiagnosticCodes.NoSchema, DiagnosticCodes.UnknownProtoId }, codes);
         var skipped = AssertSameAsFull(new Outcome(full.Frames, "", []), new Outcome(counted.Frames, "", []), "bad bodies");
@@ -115,15 +173,20 @@ public sealed class CountingWithoutMessagesTests
             Decrypted = false, Sha1Ok = true,
         };
         byte[] body = [0x08, 0x00, 0x12, 0x05, 0x61]; // retType = 0, then retMsg claiming 5 bytes of which 1 is there
-        FrameBodies.DecodeInto(frame, body, 0, decodeMessages: false);
+        FrameBodies.DecodeInto(frame, body, 0, BodyDetail.Plaintext);
         Assert.Null(frame.Message);
+        Assert.Null(frame.Plaintext);
         Assert.Equal(body, frame.RawBody);
         Assert.Contains(frame.Diagnostics, d => d.Code == DiagnosticCodes.DecodeFailed);
 
         byte[] sound = [0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0x12, 0x02, 0x68, 0x69, 0x18, 0xa5, 0x4e]; // retType -1, retMsg "hi", errCode 10021
-        FrameBodies.DecodeInto(frame, sound, 0, decodeMessages: false);
+        FrameBodies.DecodeInto(frame, sound, 0, BodyDetail.Verdict);
         Assert.Null(frame.Message);
+        Assert.Null(frame.Plaintext);
         Assert.Equal((-1, "hi", 10021), (frame.RetType, frame.RetMsg, frame.ErrCode));
+        FrameBodies.DecodeInto(frame, sound, 0, BodyDetail.Plaintext);
+        Assert.Null(frame.Message);
+        Assert.Equal(sound, frame.Plaintext);
     }
 
     private static bool IsLogin(OpenDFrame f) => f.Transport == Transport.WebSocket && f.ProtoId == SdkMessageHeader.LoginCmd;
