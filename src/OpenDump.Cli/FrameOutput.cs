@@ -18,8 +18,8 @@ internal sealed class FrameOutput : IDisposable
     public FrameOutput(string format, bool verbose, Stream output, TextWriter stderr, bool toFile, bool live, Palette? palette = null, FrameSelection? selection = null)
     {
         Counter = new ProblemCounter();
-        // JSON writes bodies from their bytes; the timeline's summaries and an expression filter read messages.
-        Bodies = format is "jsonl" or "json" && selection?.Expression is null ? BodyDetail.Plaintext : BodyDetail.Message;
+        // JSON and the timeline's summaries work from a body's bytes; the verbose timeline and an expression filter read messages.
+        Bodies = (format is "jsonl" or "json" || !verbose) && selection?.Expression is null ? BodyDetail.Plaintext : BodyDetail.Message;
         IAnalysisSink Selected(IAnalysisSink writer) => selection is null || selection.IsEverything ? writer : new FilteringSink(writer, selection);
         switch (format)
         {

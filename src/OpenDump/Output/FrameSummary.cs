@@ -21,11 +21,20 @@ public static class FrameSummary
             var err = frame.ErrCode is { } ec and not 0 ? $" errCode={ec}" : "";
             return $"FAILED retType={rt}{err} retMsg=\"{frame.RetMsg}\"";
         }
-        if (frame.Message is null) return "";
-
         var securities = new List<string>();
         string? account = null;
-        Walk(frame.Message, securities, ref account, 0);
+        if (frame.Message is { } message) Walk(message, securities, ref account, 0);
+        else if (frame.Plaintext is { } plain && frame.BodyDescriptor is { } type)
+        {
+            // A body kept as plaintext is walked on the wire; where that cannot give the message's answer, it is parsed.
+            if (!WireWalk(type, plain, securities, ref account, 0))
+            {
+                securities.Clear();
+                account = null;
+                Walk(type.Parser.ParseFrom(plain), securities, ref account, 0);
+            }
+        }
+        else return "";
         var parts = new List<string>();
         if (account is not null) parts.Add(account);
         if (securities.Count > 0)
@@ -82,6 +91,134 @@ public static class FrameSummary
                 Walk(child, securities, ref account, depth + 1);
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="Walk"/> over a valid body's wire bytes, in the same order and with the same limits: the lead fields
+    /// in declaration order, a repeated one's elements as they come. False (the caller parses the body instead) where
+    /// the message would merge what the wire holds apart: a singular message field, or a scalar of a Security or a
+    /// TrdHeader, given more than once.
+    /// </summary>
+    private static bool WireWalk(MessageDescriptor d, ReadOnlySpan<byte> body, List<string> securities, ref string? account, int depth)
+    {
+        if (depth > 6 || securities.Count > 64) return true;
+        if (d.FullName == SecurityType)
+        {
+            if (!TryReadScalars(body, out var market, out var code, out _, out _, out _)) return false;
+            securities.Add($"{MarketPrefix((int)(market ?? 0))}.{code ?? ""}");
+            return true;
+        }
+        if (d.FullName == TrdHeaderType && account is null)
+        {
+            // TrdHeader: trdEnv = 1, accID = 2.
+            if (!TryReadScalars(body, out var env, out _, out var acc, out _, out _)) return false;
+            var envName = (int?)env switch { 0 => "SIMULATE", 1 => "REAL", _ => null };
+            account = acc is null ? (envName is null ? "" : $"env={envName}") : $"acc={acc}" + (envName is null ? "" : $" env={envName}");
+            return true;
+        }
+        var leads = Leads(d);
+        if (leads.Length == 0) return true;
+        foreach (var field in leads)
+        {
+            var count = 0;
+            for (var pos = 0; pos < body.Length;)
+            {
+                if (!NextRecord(body, ref pos, out var number, out var wireType, out var value)) return false;
+                if (number != field.FieldNumber || wireType != 2) continue;
+                if (!field.IsRepeated && ++count > 1) return false;
+                if (!field.IsRepeated) continue;
+                if (!WireWalk(field.MessageType, value, securities, ref account, depth + 1)) return false;
+            }
+            if (field.IsRepeated || count == 0) continue;
+            for (var pos = 0; pos < body.Length;)
+            {
+                NextRecord(body, ref pos, out var number, out var wireType, out var value);
+                if (number == field.FieldNumber && wireType == 2)
+                {
+                    if (!WireWalk(field.MessageType, value, securities, ref account, depth + 1)) return false;
+                    break;
+                }
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Field 1 as a varint, field 2 as a string and as a varint; false when one of them comes twice.</summary>
+    private static bool TryReadScalars(ReadOnlySpan<byte> body, out ulong? first, out string? secondString, out ulong? secondVarint, out int firstCount, out int secondCount)
+    {
+        first = secondVarint = null;
+        secondString = null;
+        firstCount = secondCount = 0;
+        for (var pos = 0; pos < body.Length;)
+        {
+            if (!NextRecord(body, ref pos, out var number, out var wireType, out var value)) return false;
+            if (number == 1 && wireType == 0)
+            {
+                firstCount++;
+                first = ReadVarint(value);
+            }
+            else if (number == 2 && wireType == 2)
+            {
+                secondCount++;
+                secondString = System.Text.Encoding.UTF8.GetString(value);
+            }
+            else if (number == 2 && wireType == 0)
+            {
+                secondCount++;
+                secondVarint = ReadVarint(value);
+            }
+        }
+        return firstCount <= 1 && secondCount <= 1;
+    }
+
+    /// <summary>The next record of a body known to be valid: its field number, wire type and value (a length-delimited one without its length).</summary>
+    private static bool NextRecord(ReadOnlySpan<byte> body, ref int pos, out int number, out int wireType, out ReadOnlySpan<byte> value)
+    {
+        value = default;
+        var tag = ReadVarint(body, ref pos);
+        number = (int)(tag >> 3);
+        wireType = (int)(tag & 7);
+        var start = pos;
+        switch (wireType)
+        {
+            case 0:
+                ReadVarint(body, ref pos);
+                break;
+            case 1:
+                pos += 8;
+                break;
+            case 2:
+                var length = (int)ReadVarint(body, ref pos);
+                start = pos;
+                pos += length;
+                break;
+            case 5:
+                pos += 4;
+                break;
+            default:
+                return false; // groups: none in the OpenD schemas; left to the parser
+        }
+        if (pos > body.Length || pos < start) return false;
+        value = body[start..pos];
+        return true;
+    }
+
+    private static ulong ReadVarint(ReadOnlySpan<byte> value)
+    {
+        var pos = 0;
+        return ReadVarint(value, ref pos);
+    }
+
+    private static ulong ReadVarint(ReadOnlySpan<byte> data, ref int pos)
+    {
+        ulong result = 0;
+        for (var shift = 0; shift < 70 && pos < data.Length; shift += 7)
+        {
+            var b = data[pos++];
+            if (shift < 64) result |= (ulong)(b & 0x7f) << shift;
+            if (b < 0x80) return result;
+        }
+        return result;
     }
 
     private const string SecurityType = "Qot_Common.Security";

@@ -21,11 +21,55 @@ public sealed class TimelineWriter(TextWriter output, bool verbose = false, Pale
     private readonly HashSet<int> _announced = [];
     private long? _origin;
 
+    /// <summary>
+    /// Renders all of the frame's line but its time (which counts from a first frame only the ordered calls know)
+    /// on the calling worker thread; <see cref="OnFrame"/> adds the time and writes it.
+    /// </summary>
+    public void PrepareFrame(OpenDFrame frame)
+    {
+        var line = Line(frame, out var highlight);
+        frame.Prepared = new PreparedOutput(this, line, highlight);
+    }
+
     public void OnFrame(OpenDFrame f)
     {
         Announce(f.Connection, f.TimestampMicros);
+        string line;
+        bool highlight;
+        if (f.Prepared is { Text: { } prepared } p && ReferenceEquals(p.Owner, this))
+        {
+            f.Prepared = null;
+            (line, highlight) = (prepared, p.Highlight);
+        }
+        else
+        {
+            line = Line(f, out highlight);
+        }
+        // A plain push is highlighted as a whole line, its time included.
+        var time = Relative(f.TimestampMicros);
+        output.WriteLine(highlight ? _p.Push(time + line) : string.Concat(time, line));
+
+        if (!verbose) return;
+        foreach (var d in f.Diagnostics) output.WriteLine($"      {d.Severity.ToString().ToLowerInvariant()}: {d.Message}");
+        if (f.Message is not null)
+        {
+            output.WriteLine(Indent(Pretty.Format(Redacted(f.Message))));
+        }
+        else if (f.RawFields is { } raw)
+        {
+            var text = new StringBuilder();
+            RawProtobuf.Render(raw, text);
+            output.Write(Indent(text.ToString().TrimEnd('\n')) + "\n");
+        }
+        if (f.Message is null && f.RawBody is { Length: > 0 } bytes)
+            output.WriteLine($"      raw ({bytes.Length} bytes{(f.Decrypted || f.Encryption == EncryptionKind.None ? "" : ", encrypted")}): {Convert.ToHexStringLower(bytes.AsSpan(0, Math.Min(bytes.Length, 512)))}{(bytes.Length > 512 ? "…" : "")}");
+    }
+
+    /// <summary>The frame's line after its time; <paramref name="highlight"/> for a plain push, which is shown highlighted as a whole.</summary>
+    private string Line(OpenDFrame f, out bool highlight)
+    {
         var sb = new StringBuilder(160);
-        sb.Append(Relative(f.TimestampMicros)).Append("  #").Append(f.Connection.Number.ToString(CultureInfo.InvariantCulture).PadRight(3));
+        sb.Append("  #").Append(f.Connection.Number.ToString(CultureInfo.InvariantCulture).PadRight(3));
         sb.Append(f.Direction == FlowDirection.ClientToServer ? " → " : f.Kind == FrameKind.Push ? " ⇐ " : " ← ");
         sb.Append(f.ProtoId.ToString(CultureInfo.InvariantCulture).PadLeft(5)).Append(' ').Append((f.ProtoName ?? "?").PadRight(28));
         sb.Append(" sn=").Append(f.SerialNo.ToString(CultureInfo.InvariantCulture).PadRight(10));
@@ -53,23 +97,8 @@ public sealed class TimelineWriter(TextWriter output, bool verbose = false, Pale
         var failed = summary.StartsWith("FAILED", StringComparison.Ordinal) || summary.StartsWith("LOGIN FAILED", StringComparison.Ordinal) || summary.StartsWith("OPEND", StringComparison.Ordinal);
         if (summary.Length > 0) sb.Append("  ").Append(failed ? _p.Failure(summary) : summary);
         foreach (var d in f.Diagnostics) sb.Append("  ").Append(_p.Problem($"[{d.Code}]"));
-        var line = sb.ToString().TrimEnd();
-        output.WriteLine(f.Kind == FrameKind.Push && !failed && f.Diagnostics.Count == 0 ? _p.Push(line) : line);
-
-        if (!verbose) return;
-        foreach (var d in f.Diagnostics) output.WriteLine($"      {d.Severity.ToString().ToLowerInvariant()}: {d.Message}");
-        if (f.Message is not null)
-        {
-            output.WriteLine(Indent(Pretty.Format(Redacted(f.Message))));
-        }
-        else if (f.RawFields is { } raw)
-        {
-            var text = new StringBuilder();
-            RawProtobuf.Render(raw, text);
-            output.Write(Indent(text.ToString().TrimEnd('\n')) + "\n");
-        }
-        if (f.Message is null && f.RawBody is { Length: > 0 } bytes)
-            output.WriteLine($"      raw ({bytes.Length} bytes{(f.Decrypted || f.Encryption == EncryptionKind.None ? "" : ", encrypted")}): {Convert.ToHexStringLower(bytes.AsSpan(0, Math.Min(bytes.Length, 512)))}{(bytes.Length > 512 ? "…" : "")}");
+        highlight = f.Kind == FrameKind.Push && !failed && f.Diagnostics.Count == 0;
+        return sb.ToString().TrimEnd();
     }
 
     public void OnConnectionDiagnostic(TcpConnection connection, Diagnostic d, long timestampMicros)

@@ -73,12 +73,33 @@ public sealed record OpenDFrame
     public byte? ProtoVer => Header?.ProtoVer;
 }
 
-/// <summary>Bytes a sink rendered for a frame on a worker thread; <see cref="Buffer"/> is pooled and goes back to the pool once written.</summary>
-internal sealed class PreparedOutput(object owner, byte[] buffer, int length)
+/// <summary>
+/// What a sink rendered for a frame on a worker thread: bytes (<see cref="Buffer"/> is pooled and goes back to the
+/// pool once written) or a text.
+/// </summary>
+internal sealed class PreparedOutput
 {
-    public object Owner { get; } = owner;
-    public byte[] Buffer { get; } = buffer;
-    public int Length { get; } = length;
+    public PreparedOutput(object owner, byte[] buffer, int length)
+    {
+        Owner = owner;
+        Buffer = buffer;
+        Length = length;
+    }
+
+    public PreparedOutput(object owner, string text, bool highlight)
+    {
+        Owner = owner;
+        Buffer = [];
+        Text = text;
+        Highlight = highlight;
+    }
+
+    public object Owner { get; }
+    public byte[] Buffer { get; }
+    public int Length { get; }
+    public string? Text { get; }
+    /// <summary>For a text: whether the writer shows it highlighted.</summary>
+    public bool Highlight { get; }
 }
 
 /// <summary>

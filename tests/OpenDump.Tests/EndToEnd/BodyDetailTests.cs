@@ -50,7 +50,7 @@ public sealed class BodyDetailTests
 
     [Theory]
     [MemberData(nameof(Captures))]
-    public void Json_written_from_plaintext_is_byte_for_byte_the_json_of_the_messages(string name)
+    public void Json_and_timeline_from_plaintext_are_byte_for_byte_those_of_the_messages(string name)
     {
         var (path, key) = name == "sample"
             ? (Path.Combine(Fixtures.RepoRoot, "captures", "sample.pcap"), RsaPrivateKey.Load(Path.Combine(Fixtures.RepoRoot, "captures", SampleCapture.KeyFileName)))
@@ -62,7 +62,7 @@ public sealed class BodyDetailTests
     }
 
     [Fact]
-    public void Damaged_captures_give_the_same_json_from_plaintext()
+    public void Damaged_captures_give_the_same_json_and_timeline_from_plaintext()
     {
         var sources = FuzzSources.All;
         var compared = 0;
@@ -73,7 +73,7 @@ public sealed class BodyDetailTests
             File.WriteAllBytes(path, fuzz.File);
             try
             {
-                (string, string) full;
+                (string, string, string) full;
                 try
                 {
                     full = Json(path, new AnalyzerOptions { RsaKey = fuzz.Source.Key });
@@ -93,16 +93,17 @@ public sealed class BodyDetailTests
         Assert.True(compared >= 20, $"only {compared} damaged captures could be read");
     }
 
-    /// <summary>JSON Lines (with the diagnostics that go beside them) and JSON sessions.</summary>
-    private static (string Jsonl, string Sessions) Json(string path, AnalyzerOptions options)
+    /// <summary>JSON Lines (with the diagnostics that go beside them), JSON sessions and the (not verbose) timeline, in colour.</summary>
+    private static (string Jsonl, string Sessions, string Timeline) Json(string path, AnalyzerOptions options)
     {
         var jsonl = new MemoryStream();
         var sessions = new MemoryStream();
+        var timeline = new StringWriter();
         var messages = new System.Text.StringBuilder();
         using (var writer = new JsonLinesWriter(jsonl, m => messages.AppendLine(m)))
         using (var source = new PcapFileSource(path))
-            CaptureAnalyzer.Run(source, options, new TeeSink(writer, new JsonSessionsWriter(sessions)));
-        return (System.Text.Encoding.UTF8.GetString(jsonl.ToArray()) + messages, System.Text.Encoding.UTF8.GetString(sessions.ToArray()));
+            CaptureAnalyzer.Run(source, options, new TeeSink(writer, new JsonSessionsWriter(sessions), new TimelineWriter(timeline, verbose: false, Palette.Ansi)));
+        return (System.Text.Encoding.UTF8.GetString(jsonl.ToArray()) + messages, System.Text.Encoding.UTF8.GetString(sessions.ToArray()), timeline.ToString());
     }
 
     [Fact]

@@ -1,0 +1,76 @@
+using Google.Protobuf;
+using OpenDump.Crypto;
+using OpenDump.Decoding;
+using OpenDump.Output;
+using OpenDump.Reassembly;
+using OpenDump.Session;
+using OpenDump.Testing;
+using Xunit;
+
+namespace OpenDump.Tests.Summaries;
+
+/// <summary>
+/// The timeline's summary of a body kept as plaintext is found on the wire; it must be the summary of the message,
+/// for every schema, with the fields in any order and singular ones given twice (which the message merges).
+/// </summary>
+public sealed class FrameSummaryTests
+{
+    [Fact]
+    public void A_summary_from_the_wire_is_the_summary_of_the_message_for_every_schema()
+    {
+        var generator = new RandomMessages(seed: 4242);
+        int compared = 0, named = 0;
+        foreach (var proto in ProtoRegistry.Default.All)
+        {
+            foreach (var toServer in new[] { true, false })
+            {
+                if (proto.For(toServer) is not { } type) continue;
+                for (var i = 0; i < 12; i++)
+                {
+                    var bytes = generator.Create(type, depth: 0).ToByteArray();
+                    // Twice over: repeated fields doubled, singular ones merged by the parser.
+                    if (i % 4 == 3) bytes = [.. bytes, .. generator.Create(type, depth: 0).ToByteArray()];
+                    var expected = FrameSummary.Describe(Frame(proto, toServer) with { Message = type.Parser.ParseFrom(bytes) });
+                    var actual = FrameSummary.Describe(Frame(proto, toServer) with { Plaintext = bytes });
+                    Assert.True(expected == actual, $"{type.FullName} #{i}: message says \"{expected}\", wire says \"{actual}\" ({Convert.ToHexString(bytes)})");
+                    compared++;
+                    if (expected.Length > 0) named++;
+                }
+            }
+        }
+        Assert.True(compared > 2000, $"{compared} bodies");
+        Assert.True(named > 300, $"only {named} bodies named a security or an account");
+    }
+
+    [Fact]
+    public void Securities_and_accounts_read_from_the_wire_look_as_from_the_message()
+    {
+        var book = new QotUpdateOrderBook.Response
+        {
+            RetType = 0,
+            S2C = new QotUpdateOrderBook.S2C { Security = new QotCommon.Security { Market = 11, Code = "AAPL" } },
+        };
+        var frame = Frame(ProtoRegistry.Default.Find(3013)!, toServer: false) with { Plaintext = book.ToByteArray() };
+        Assert.Equal("US.AAPL", FrameSummary.Describe(frame));
+
+        var order = new TrdPlaceOrder.Request
+        {
+            C2S = new TrdPlaceOrder.C2S
+            {
+                PacketID = new Common.PacketID { ConnID = 1, SerialNo = 2 },
+                Header = new TrdCommon.TrdHeader { TrdEnv = 1, AccID = 281756478305412104, TrdMarket = 1 },
+                TrdSide = 1, OrderType = 1, Code = "00700", Qty = 100,
+            },
+        };
+        var request = Frame(ProtoRegistry.Default.Find(2202)!, toServer: true) with { Plaintext = order.ToByteArray() };
+        Assert.Equal("acc=281756478305412104 env=REAL", FrameSummary.Describe(request));
+    }
+
+    private static OpenDFrame Frame(ProtoInfo proto, bool toServer) => new()
+    {
+        Number = 1, TimestampMicros = 0, PacketNumber = 1, Connection = null!,
+        Direction = toServer ? FlowDirection.ClientToServer : FlowDirection.ServerToClient, Transport = Transport.Tcp,
+        ProtoId = proto.Id, SerialNo = 1, BodyLen = 0, ProtoFmt = 0, Proto = proto,
+        Kind = toServer ? FrameKind.Request : FrameKind.Push, Encryption = EncryptionKind.None, Decrypted = false, Sha1Ok = true,
+    };
+}
