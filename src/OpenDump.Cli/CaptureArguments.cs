@@ -144,7 +144,9 @@ internal sealed class CaptureArguments
         if (Path is null) throw new UsageException("a capture file is needed (or - for standard input)");
         try
         {
-            return new PcapFileSource(Path);
+            var file = new PcapFileSource(Path);
+            // With threads to spare, reading runs ahead of the pipeline on one of its own.
+            return (_threads ?? DefaultThreads) > 1 ? new ReadAheadCaptureSource(file) : file;
         }
         catch (CaptureOpenException e)
         {
