@@ -45,7 +45,8 @@ internal static class PushTypes
 
 /// <summary>
 /// BodyDecoder.Decode of plaintext push bodies against the descriptors the registry finds; per body.
-/// MergeFromOnly is the same parse (a new instance, MergeFrom a span) without the required-field walk. MB/s: plaintext bytes.
+/// MergeFromOnly is the same parse (a new instance, MergeFrom a span) without the required-field walk; WireCheck is
+/// what stats, JSON and the timeline do instead (the same verdict from the wire, no object). MB/s: plaintext bytes.
 /// </summary>
 [MemoryDiagnoser]
 public class ProtobufParse
@@ -64,10 +65,22 @@ public class ProtobufParse
         {
             var decoded = BodyDecoder.Decode(d, 0, body);
             if (decoded.Message is null || decoded.MissingRequired.Count > 0) throw new InvalidOperationException($"{d.FullName}: {decoded.Error}");
+            var verdict = OpenDump.Decoding.WireCheck.Check(d, body);
+            if (!verdict.Valid || verdict.MissingRequired) throw new InvalidOperationException($"{d.FullName}: the wire check says {verdict}");
         }
         var bytes = _bodies.Average(b => (double)b.Body.Length);
         ThroughputColumn.Register(this, nameof(Decode), bytes);
         ThroughputColumn.Register(this, nameof(MergeFromOnly), bytes);
+        ThroughputColumn.Register(this, nameof(WireCheck), bytes);
+    }
+
+    [Benchmark(OperationsPerInvoke = PushTypes.Batch)]
+    public int WireCheck()
+    {
+        var n = 0;
+        foreach (var (descriptor, body) in _bodies)
+            if (OpenDump.Decoding.WireCheck.Check(descriptor, body).Valid) n++;
+        return n;
     }
 
     [Benchmark(OperationsPerInvoke = PushTypes.Batch)]
@@ -97,8 +110,9 @@ public class ProtobufParse
 /// The JSON Lines rendering of decoded push frames (OpenDFrame records from a CaptureAnalyzer run over
 /// the workload), to a Utf8JsonWriter over a reused buffer, flushed and reset per frame as
 /// JsonLinesWriter does; per frame. FrameJsonWrite is the whole line, EnvelopeOnly the line without
-/// the body; the body alone: ProtobufJsonWrite (the library's UTF-8 writer FrameJson uses, into a reused
-/// buffer) and BodyFormatter (Google.Protobuf's JsonFormatter, a string per body; same text).
+/// the body; the body alone: ProtobufJsonWrite (the library's UTF-8 writer for a message, into a reused
+/// buffer), ProtobufWireJsonWrite (the same text straight from the body's bytes, what the JSON outputs do) and
+/// BodyFormatter (Google.Protobuf's JsonFormatter, a string per body; same text).
 /// MB/s: JSON bytes produced.
 /// </summary>
 [MemoryDiagnoser]
@@ -107,6 +121,7 @@ public class JsonWriting
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
     private OpenDFrame[] _frames = [];
     private OpenDFrame[] _envelopes = [];
+    private (Google.Protobuf.Reflection.MessageDescriptor Type, byte[] Body)[] _plaintexts = [];
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
     private Utf8JsonWriter _writer = null!;
 
@@ -137,6 +152,15 @@ public class JsonWriting
         var bodyBytes = _frames.Average(f => (double)Encoding.UTF8.GetByteCount(FrameJson.BodyFormatter.Format(f.Message!)));
         ThroughputColumn.Register(this, nameof(BodyFormatter), bodyBytes);
         ThroughputColumn.Register(this, nameof(ProtobufJsonWrite), bodyBytes);
+        _plaintexts = _frames.Select(f => (f.Message!.Descriptor, f.Message.ToByteArray())).ToArray();
+        ThroughputColumn.Register(this, nameof(ProtobufWireJsonWrite), bodyBytes);
+        foreach (var (type, body) in _plaintexts.Take(200))
+        {
+            if (!ProtobufWireJson.TryFormat(type, body, out var json)) throw new InvalidOperationException($"ProtobufWireJson declined a {type.FullName}");
+            var fromWire = Encoding.UTF8.GetString(json);
+            var fromMessage = FrameJson.BodyFormatter.Format(type.Parser.ParseFrom(body));
+            if (fromWire != fromMessage) throw new InvalidOperationException($"ProtobufWireJson and JsonFormatter differ on a {type.FullName}");
+        }
         foreach (var f in _frames.Take(200))
         {
             ProtobufJson.Write(f.Message!, _buffer);
@@ -162,6 +186,19 @@ public class JsonWriting
         foreach (var frame in _frames)
         {
             ProtobufJson.Write(frame.Message!, _buffer);
+            bytes += _buffer.WrittenCount;
+            _buffer.ResetWrittenCount();
+        }
+        return bytes;
+    }
+
+    [Benchmark(OperationsPerInvoke = PushTypes.Batch)]
+    public long ProtobufWireJsonWrite()
+    {
+        long bytes = 0;
+        foreach (var (type, body) in _plaintexts)
+        {
+            ProtobufWireJson.TryWrite(type, body, _buffer);
             bytes += _buffer.WrittenCount;
             _buffer.ResetWrittenCount();
         }

@@ -31,7 +31,7 @@ ensure_capture() {
   local mb=$1 out
   out=$(capture_for "$mb")
   [ -f "$out" ] && return 0
-  python3 -c 'import google.protobuf, Crypto' 2>/dev/null || {
+  /usr/bin/python3 -c 'import google.protobuf, Cryptodome' 2>/dev/null || {
     echo "installing the generator's dependencies (python3-protobuf python3-pycryptodome protobuf-compiler)" >&2
     apt-get install -y -qq python3-protobuf python3-pycryptodome protobuf-compiler >/dev/null; }
   echo "generating $out ($mb MB, seed 1)" >&2
