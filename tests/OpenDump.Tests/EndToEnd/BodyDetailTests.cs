@@ -30,9 +30,7 @@ public sealed class BodyDetailTests
     [MemberData(nameof(Captures))]
     public void Counting_sees_the_same_frames_as_a_full_decode(string name)
     {
-        var (path, key) = name == "sample"
-            ? (Path.Combine(Fixtures.RepoRoot, "captures", "sample.pcap"), RsaPrivateKey.Load(Path.Combine(Fixtures.RepoRoot, "captures", SampleCapture.KeyFileName)))
-            : (Fixtures.Path(name.Split('/')), name.Contains("/tcp/") ? RsaPrivateKey.Load(Fixtures.SdkKey) : null);
+        var (path, key) = Fixtures.CaptureWithKey(name);
         var full = Run(path, new AnalyzerOptions { RsaKey = key });
         foreach (var threads in new[] { 1, 2 })
         {
@@ -52,9 +50,7 @@ public sealed class BodyDetailTests
     [MemberData(nameof(Captures))]
     public void Json_and_timeline_from_plaintext_are_byte_for_byte_those_of_the_messages(string name)
     {
-        var (path, key) = name == "sample"
-            ? (Path.Combine(Fixtures.RepoRoot, "captures", "sample.pcap"), RsaPrivateKey.Load(Path.Combine(Fixtures.RepoRoot, "captures", SampleCapture.KeyFileName)))
-            : (Fixtures.Path(name.Split('/')), name.Contains("/tcp/") ? RsaPrivateKey.Load(Fixtures.SdkKey) : null);
+        var (path, key) = Fixtures.CaptureWithKey(name);
         var full = Json(path, new AnalyzerOptions { RsaKey = key });
         Assert.True(full.Jsonl.Count(c => c == '\n') > 20);
         foreach (var threads in new[] { 1, 2 })

@@ -27,9 +27,7 @@ public sealed class ThreadingTests
     [MemberData(nameof(Captures))]
     public void Every_output_is_the_same_with_any_number_of_threads(string name)
     {
-        var (path, key) = name == "sample"
-            ? (Path.Combine(Fixtures.RepoRoot, "captures", "sample.pcap"), RsaPrivateKey.Load(Path.Combine(Fixtures.RepoRoot, "captures", SampleCapture.KeyFileName)))
-            : (Fixtures.Path(name.Split('/')), name.Contains("/tcp/") ? RsaPrivateKey.Load(Fixtures.SdkKey) : null);
+        var (path, key) = Fixtures.CaptureWithKey(name);
         var one = Outputs(path, new AnalyzerOptions { RsaKey = key });
         Assert.True(one.Frames > 20, $"{name}: only {one.Frames} frames");
         foreach (var (threads, batch) in Layouts)

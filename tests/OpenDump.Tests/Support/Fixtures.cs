@@ -12,6 +12,14 @@ public static class Fixtures
 
     public static string SdkWs(string name) => Path("sdk", "ws", name);
 
+    /// <summary>
+    /// A capture the end-to-end tests run on, with its key: "sample" (the bundled sample), or a path under Fixtures
+    /// such as "sdk/tcp/ftaes.pcap" (the SDK's TCP captures are encrypted with <see cref="SdkKey"/>, ws ones are not).
+    /// </summary>
+    public static (string Path, OpenDump.Crypto.RsaPrivateKey? Key) CaptureWithKey(string name) => name == "sample"
+        ? (System.IO.Path.Combine(RepoRoot, "captures", "sample.pcap"), OpenDump.Crypto.RsaPrivateKey.Load(System.IO.Path.Combine(RepoRoot, "captures", OpenDump.Testing.SampleCapture.KeyFileName)))
+        : (Path(name.Split('/')), name.Contains("/tcp/") ? OpenDump.Crypto.RsaPrivateKey.Load(SdkKey) : null);
+
     /// <summary>The repository root, found from the test assembly's location.</summary>
     public static string RepoRoot
     {
