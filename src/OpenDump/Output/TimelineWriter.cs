@@ -47,7 +47,15 @@ public sealed class TimelineWriter(TextWriter output, bool verbose = false, Pale
         }
         // A plain push is highlighted as a whole line, its time included.
         var time = Relative(f.TimestampMicros);
-        output.WriteLine(highlight ? _p.Push(time + line) : string.Concat(time, line));
+        if (highlight)
+        {
+            output.WriteLine(_p.Push(time + line));
+        }
+        else
+        {
+            output.Write(time);
+            output.WriteLine(line);
+        }
 
         if (!verbose) return;
         foreach (var d in f.Diagnostics) output.WriteLine($"      {d.Severity.ToString().ToLowerInvariant()}: {d.Message}");
@@ -66,39 +74,71 @@ public sealed class TimelineWriter(TextWriter output, bool verbose = false, Pale
     }
 
     /// <summary>The frame's line after its time; <paramref name="highlight"/> for a plain push, which is shown highlighted as a whole.</summary>
+    [ThreadStatic] private static StringBuilder? t_line;
+
     private string Line(OpenDFrame f, out bool highlight)
     {
-        var sb = new StringBuilder(160);
-        sb.Append("  #").Append(f.Connection.Number.ToString(CultureInfo.InvariantCulture).PadRight(3));
+        // One builder per thread and padding appended in place: a line is rendered for every frame, on the workers.
+        var sb = t_line ??= new StringBuilder(256);
+        sb.Clear();
+        sb.Append("  #");
+        PadRight(sb, f.Connection.Number, 3);
         sb.Append(f.Direction == FlowDirection.ClientToServer ? " → " : f.Kind == FrameKind.Push ? " ⇐ " : " ← ");
-        sb.Append(f.ProtoId.ToString(CultureInfo.InvariantCulture).PadLeft(5)).Append(' ').Append((f.ProtoName ?? "?").PadRight(28));
-        sb.Append(" sn=").Append(f.SerialNo.ToString(CultureInfo.InvariantCulture).PadRight(10));
-        sb.Append(f.BodyLen.ToString(CultureInfo.InvariantCulture).PadLeft(8)).Append("B ");
+        PadLeft(sb, f.ProtoId, 5);
+        sb.Append(' ');
+        PadRight(sb, f.ProtoName ?? "?", 28);
+        sb.Append(" sn=");
+        PadRight(sb, f.SerialNo, 10);
+        PadLeft(sb, f.BodyLen, 8);
+        sb.Append("B ");
         sb.Append(f.ProtoFmt == 1 ? "json " : "     ");
         if (f.WebSocket is { } ws)
         {
             // No encryption and no SHA-1 on this transport; how the message travelled takes their place.
-            var how = ws.Compressed ? "ws+defl" : "ws";
-            sb.Append(how.PadRight(9)).Append(' ').Append((ws.Frames == 1 ? "" : $"{ws.Frames} frames").PadRight(8));
+            PadRight(sb, ws.Compressed ? "ws+defl" : "ws", 9);
+            sb.Append(' ');
+            PadRight(sb, ws.Frames == 1 ? "" : $"{ws.Frames} frames", 8);
         }
         else
         {
-            sb.Append(f.Encryption.Name().PadRight(9)).Append(' ');
+            PadRight(sb, f.Encryption.Name(), 9);
+            sb.Append(' ');
             sb.Append(f.Sha1Ok switch { true => "sha1 ok ", false => "SHA1 BAD", null => "sha1 ?  " });
         }
-        sb.Append(' ').Append(f.Kind switch
+        sb.Append(' ');
+        switch (f.Kind)
         {
-            FrameKind.Push => "push".PadRight(11),
-            FrameKind.Response when f.LatencyMicros is { } lat => (FrameJson.FormatMillis(lat) + "ms").PadLeft(11),
-            FrameKind.Response => "reply".PadRight(11),
-            _ => "".PadRight(11),
-        });
+            case FrameKind.Push: PadRight(sb, "push", 11); break;
+            case FrameKind.Response when f.LatencyMicros is { } lat: PadLeft(sb, FrameJson.FormatMillis(lat) + "ms", 11); break;
+            case FrameKind.Response: PadRight(sb, "reply", 11); break;
+            default: sb.Append(' ', 11); break;
+        }
         var summary = FrameSummary.Describe(f);
         var failed = summary.StartsWith("FAILED", StringComparison.Ordinal) || summary.StartsWith("LOGIN FAILED", StringComparison.Ordinal) || summary.StartsWith("OPEND", StringComparison.Ordinal);
         if (summary.Length > 0) sb.Append("  ").Append(failed ? _p.Failure(summary) : summary);
         foreach (var d in f.Diagnostics) sb.Append("  ").Append(_p.Problem($"[{d.Code}]"));
         highlight = f.Kind == FrameKind.Push && !failed && f.Diagnostics.Count == 0;
-        return sb.ToString().TrimEnd();
+        var end = sb.Length;
+        while (end > 0 && char.IsWhiteSpace(sb[end - 1])) end--;
+        return sb.ToString(0, end);
+    }
+
+    private static void PadRight(StringBuilder sb, string text, int width) => sb.Append(text).Append(' ', Math.Max(0, width - text.Length));
+
+    private static void PadLeft(StringBuilder sb, string text, int width) => sb.Append(' ', Math.Max(0, width - text.Length)).Append(text);
+
+    private static void PadRight<T>(StringBuilder sb, T number, int width) where T : ISpanFormattable
+    {
+        Span<char> text = stackalloc char[24];
+        number.TryFormat(text, out var written, default, CultureInfo.InvariantCulture);
+        sb.Append(text[..written]).Append(' ', Math.Max(0, width - written));
+    }
+
+    private static void PadLeft<T>(StringBuilder sb, T number, int width) where T : ISpanFormattable
+    {
+        Span<char> text = stackalloc char[24];
+        number.TryFormat(text, out var written, default, CultureInfo.InvariantCulture);
+        sb.Append(' ', Math.Max(0, width - written)).Append(text[..written]);
     }
 
     public void OnConnectionDiagnostic(TcpConnection connection, Diagnostic d, long timestampMicros)
@@ -165,7 +205,18 @@ public sealed class TimelineWriter(TextWriter output, bool verbose = false, Pale
     private string Relative(long ts)
     {
         _origin ??= ts;
-        return ((ts - _origin.Value) / 1e6).ToString("0.000000", CultureInfo.InvariantCulture).PadLeft(12);
+        // Seconds with six decimals from the integer microseconds (what "0.000000" makes of them as a double), padded to 12.
+        var micros = ts - _origin.Value;
+        var abs = Math.Abs(micros);
+        Span<char> text = stackalloc char[32];
+        var n = 0;
+        if (micros < 0) text[n++] = '-';
+        (abs / 1_000_000).TryFormat(text[n..], out var written, default, CultureInfo.InvariantCulture);
+        n += written;
+        text[n++] = '.';
+        (abs % 1_000_000).TryFormat(text[n..], out written, "D6", CultureInfo.InvariantCulture);
+        n += written;
+        return n >= 12 ? new string(text[..n]) : string.Concat(new string(' ', 12 - n), text[..n]);
     }
 
     private static string FormatDuration(long micros) => (micros / 1e6).ToString("0.000", CultureInfo.InvariantCulture) + "s";
