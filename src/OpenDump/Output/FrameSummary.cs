@@ -120,6 +120,8 @@ public static class FrameSummary
         if (leads.Length == 0) return true;
         foreach (var field in leads)
         {
+            // Members of a oneof replace each other in the message; the OpenD schemas have none, the parser handles any.
+            if (field.RealContainingOneof is not null) return false;
             var count = 0;
             for (var pos = 0; pos < body.Length;)
             {
