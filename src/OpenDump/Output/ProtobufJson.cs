@@ -125,36 +125,40 @@ public static class ProtobufJson
             }
             if (i > 0) w.WriteUtf16(rest[..i]);
             var c = rest[i];
-            switch (c)
+            if (char.IsHighSurrogate(c))
             {
-                case '"': w.Write("\\\""u8); break;
-                case '\\': w.Write("\\\\"u8); break;
-                case '\b': w.Write("\\b"u8); break;
-                case '\t': w.Write("\\t"u8); break;
-                case '\n': w.Write("\\n"u8); break;
-                case '\f': w.Write("\\f"u8); break;
-                case '\r': w.Write("\\r"u8); break;
-                default:
-                    if (char.IsHighSurrogate(c))
-                    {
-                        if (i + 1 == rest.Length || !char.IsLowSurrogate(rest[i + 1]))
-                            throw new ArgumentException("String contains low surrogate not followed by high surrogate");
-                        WriteHexEscape(ref w, c);
-                        WriteHexEscape(ref w, rest[++i]);
-                    }
-                    else if (char.IsLowSurrogate(c))
-                    {
-                        throw new ArgumentException("String contains high surrogate not preceded by low surrogate");
-                    }
-                    else
-                    {
-                        WriteHexEscape(ref w, c);
-                    }
-                    break;
+                if (i + 1 == rest.Length || !char.IsLowSurrogate(rest[i + 1]))
+                    throw new ArgumentException("String contains low surrogate not followed by high surrogate");
+                WriteHexEscape(ref w, c);
+                WriteHexEscape(ref w, rest[++i]);
+            }
+            else if (char.IsLowSurrogate(c))
+            {
+                throw new ArgumentException("String contains high surrogate not preceded by low surrogate");
+            }
+            else
+            {
+                WriteEscape(ref w, c);
             }
             rest = rest[(i + 1)..];
         }
         w.WriteByte((byte)'"');
+    }
+
+    /// <summary>JsonFormatter's escape of one code unit that is not half of a surrogate pair: a short form where JSON has one, else \uXXXX.</summary>
+    internal static void WriteEscape(ref Utf8Out w, char c)
+    {
+        switch (c)
+        {
+            case '"': w.Write("\\\""u8); break;
+            case '\\': w.Write("\\\\"u8); break;
+            case '\b': w.Write("\\b"u8); break;
+            case '\t': w.Write("\\t"u8); break;
+            case '\n': w.Write("\\n"u8); break;
+            case '\f': w.Write("\\f"u8); break;
+            case '\r': w.Write("\\r"u8); break;
+            default: WriteHexEscape(ref w, c); break;
+        }
     }
 
     internal static void WriteHexEscape(ref Utf8Out w, char c)

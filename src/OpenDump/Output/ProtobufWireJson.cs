@@ -404,17 +404,7 @@ public static class ProtobufWireJson
                         continue;
                     }
                     w.Write(s[run..i]);
-                    switch (b)
-                    {
-                        case '"': w.Write("\\\""u8); break;
-                        case '\\': w.Write("\\\\"u8); break;
-                        case '\b': w.Write("\\b"u8); break;
-                        case '\t': w.Write("\\t"u8); break;
-                        case '\n': w.Write("\\n"u8); break;
-                        case '\f': w.Write("\\f"u8); break;
-                        case '\r': w.Write("\\r"u8); break;
-                        default: ProtobufJson.WriteHexEscape(ref w, (char)b); break;
-                    }
+                    ProtobufJson.WriteEscape(ref w, (char)b);
                     run = ++i;
                 }
                 else if (b < 0xe0)
