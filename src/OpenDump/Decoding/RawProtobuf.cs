@@ -77,7 +77,7 @@ public static class RawProtobuf
         return true;
     }
 
-    private static bool TryVarint(ReadOnlySpan<byte> data, ref int pos, out ulong value)
+    internal static bool TryVarint(ReadOnlySpan<byte> data, ref int pos, out ulong value)
     {
         value = 0;
         for (var shift = 0; shift < 64; shift += 7)

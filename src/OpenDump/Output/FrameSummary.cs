@@ -1,6 +1,7 @@
 using System.Globalization;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
+using OpenDump.Decoding;
 using OpenDump.Session;
 
 namespace OpenDump.Output;
@@ -104,95 +105,97 @@ public static class FrameSummary
         if (depth > 6 || securities.Count > 64) return true;
         if (d.FullName == SecurityType)
         {
-            if (!TryReadScalars(body, out var market, out var code, out _, out _, out _)) return false;
+            // Security: market = 1, code = 2.
+            if (!TryReadScalars(body, out var market, out var code, out _)) return false;
             securities.Add($"{MarketPrefix((int)(market ?? 0))}.{code ?? ""}");
             return true;
         }
         if (d.FullName == TrdHeaderType && account is null)
         {
             // TrdHeader: trdEnv = 1, accID = 2.
-            if (!TryReadScalars(body, out var env, out _, out var acc, out _, out _)) return false;
+            if (!TryReadScalars(body, out var env, out _, out var acc)) return false;
             var envName = (int?)env switch { 0 => "SIMULATE", 1 => "REAL", _ => null };
             account = acc is null ? (envName is null ? "" : $"env={envName}") : $"acc={acc}" + (envName is null ? "" : $" env={envName}");
             return true;
         }
-        var leads = Leads(d);
-        if (leads.Length == 0) return true;
-        foreach (var field in leads)
+        foreach (var field in Leads(d))
         {
             // Members of a oneof replace each other in the message; the OpenD schemas have none, the parser handles any.
             if (field.RealContainingOneof is not null) return false;
-            var count = 0;
+            var found = false;
+            int singleStart = 0, singleLength = 0;
             for (var pos = 0; pos < body.Length;)
             {
                 if (!NextRecord(body, ref pos, out var number, out var wireType, out var value)) return false;
                 if (number != field.FieldNumber || wireType != 2) continue;
-                if (!field.IsRepeated && ++count > 1) return false;
-                if (!field.IsRepeated) continue;
-                if (!WireWalk(field.MessageType, value, securities, ref account, depth + 1)) return false;
-            }
-            if (field.IsRepeated || count == 0) continue;
-            for (var pos = 0; pos < body.Length;)
-            {
-                NextRecord(body, ref pos, out var number, out var wireType, out var value);
-                if (number == field.FieldNumber && wireType == 2)
+                if (field.IsRepeated)
                 {
                     if (!WireWalk(field.MessageType, value, securities, ref account, depth + 1)) return false;
-                    break;
+                }
+                else if (found)
+                {
+                    return false; // given twice: the message holds the merge of the two
+                }
+                else
+                {
+                    // A length-delimited value ends where the next record starts.
+                    (found, singleStart, singleLength) = (true, pos - value.Length, value.Length);
                 }
             }
+            if (found && !WireWalk(field.MessageType, body.Slice(singleStart, singleLength), securities, ref account, depth + 1)) return false;
         }
         return true;
     }
 
-    /// <summary>Field 1 as a varint, field 2 as a string and as a varint; false when one of them comes twice.</summary>
-    private static bool TryReadScalars(ReadOnlySpan<byte> body, out ulong? first, out string? secondString, out ulong? secondVarint, out int firstCount, out int secondCount)
+    /// <summary>Field 1 as a varint, field 2 as a string or as a varint; false when one of them comes twice.</summary>
+    private static bool TryReadScalars(ReadOnlySpan<byte> body, out ulong? first, out string? secondString, out ulong? secondVarint)
     {
         first = secondVarint = null;
         secondString = null;
-        firstCount = secondCount = 0;
+        int firsts = 0, seconds = 0;
         for (var pos = 0; pos < body.Length;)
         {
             if (!NextRecord(body, ref pos, out var number, out var wireType, out var value)) return false;
-            if (number == 1 && wireType == 0)
+            switch (number, wireType)
             {
-                firstCount++;
-                first = ReadVarint(value);
-            }
-            else if (number == 2 && wireType == 2)
-            {
-                secondCount++;
-                secondString = System.Text.Encoding.UTF8.GetString(value);
-            }
-            else if (number == 2 && wireType == 0)
-            {
-                secondCount++;
-                secondVarint = ReadVarint(value);
+                case (1, 0):
+                    firsts++;
+                    first = ReadVarint(value);
+                    break;
+                case (2, 2):
+                    seconds++;
+                    secondString = System.Text.Encoding.UTF8.GetString(value);
+                    break;
+                case (2, 0):
+                    seconds++;
+                    secondVarint = ReadVarint(value);
+                    break;
             }
         }
-        return firstCount <= 1 && secondCount <= 1;
+        return firsts <= 1 && seconds <= 1;
     }
 
     /// <summary>The next record of a body known to be valid: its field number, wire type and value (a length-delimited one without its length).</summary>
     private static bool NextRecord(ReadOnlySpan<byte> body, ref int pos, out int number, out int wireType, out ReadOnlySpan<byte> value)
     {
         value = default;
-        var tag = ReadVarint(body, ref pos);
+        number = wireType = 0;
+        if (!RawProtobuf.TryVarint(body, ref pos, out var tag)) return false;
         number = (int)(tag >> 3);
         wireType = (int)(tag & 7);
         var start = pos;
         switch (wireType)
         {
             case 0:
-                ReadVarint(body, ref pos);
+                if (!RawProtobuf.TryVarint(body, ref pos, out _)) return false;
                 break;
             case 1:
                 pos += 8;
                 break;
             case 2:
-                var length = (int)ReadVarint(body, ref pos);
+                if (!RawProtobuf.TryVarint(body, ref pos, out var length) || length > (ulong)(body.Length - pos)) return false;
                 start = pos;
-                pos += length;
+                pos += (int)length;
                 break;
             case 5:
                 pos += 4;
@@ -200,7 +203,7 @@ public static class FrameSummary
             default:
                 return false; // groups: none in the OpenD schemas; left to the parser
         }
-        if (pos > body.Length || pos < start) return false;
+        if (pos > body.Length) return false;
         value = body[start..pos];
         return true;
     }
@@ -208,19 +211,7 @@ public static class FrameSummary
     private static ulong ReadVarint(ReadOnlySpan<byte> value)
     {
         var pos = 0;
-        return ReadVarint(value, ref pos);
-    }
-
-    private static ulong ReadVarint(ReadOnlySpan<byte> data, ref int pos)
-    {
-        ulong result = 0;
-        for (var shift = 0; shift < 70 && pos < data.Length; shift += 7)
-        {
-            var b = data[pos++];
-            if (shift < 64) result |= (ulong)(b & 0x7f) << shift;
-            if (b < 0x80) return result;
-        }
-        return result;
+        return RawProtobuf.TryVarint(value, ref pos, out var v) ? v : 0;
     }
 
     private const string SecurityType = "Qot_Common.Security";
