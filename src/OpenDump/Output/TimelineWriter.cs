@@ -73,12 +73,12 @@ public sealed class TimelineWriter(TextWriter output, bool verbose = false, Pale
             output.WriteLine($"      raw ({bytes.Length} bytes{(f.Decrypted || f.Encryption == EncryptionKind.None ? "" : ", encrypted")}): {Convert.ToHexStringLower(bytes.AsSpan(0, Math.Min(bytes.Length, 512)))}{(bytes.Length > 512 ? "…" : "")}");
     }
 
-    /// <summary>The frame's line after its time; <paramref name="highlight"/> for a plain push, which is shown highlighted as a whole.</summary>
+    // One builder per thread and padding appended in place: a line is rendered for every frame, on the workers.
     [ThreadStatic] private static StringBuilder? t_line;
 
+    /// <summary>The frame's line after its time; <paramref name="highlight"/> for a plain push, which is shown highlighted as a whole.</summary>
     private string Line(OpenDFrame f, out bool highlight)
     {
-        // One builder per thread and padding appended in place: a line is rendered for every frame, on the workers.
         var sb = t_line ??= new StringBuilder(256);
         sb.Clear();
         sb.Append("  #");
