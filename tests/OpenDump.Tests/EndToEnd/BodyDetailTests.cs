@@ -60,32 +60,9 @@ public sealed class BodyDetailTests
     [Fact]
     public void Damaged_captures_give_the_same_json_and_timeline_from_plaintext()
     {
-        var sources = FuzzSources.All;
-        var compared = 0;
-        for (var seed = 1; seed <= 30; seed++)
-        {
-            var fuzz = CaptureMutator.Create(seed * 15_485_863L, sources);
-            var path = Path.Combine(Path.GetTempPath(), $"opendump-plaintext-{Guid.NewGuid():N}.pcap");
-            File.WriteAllBytes(path, fuzz.File);
-            try
-            {
-                (string, string, string) full;
-                try
-                {
-                    full = Json(path, new AnalyzerOptions { RsaKey = fuzz.Source.Key });
-                }
-                catch (CaptureOpenException)
-                {
-                    continue;
-                }
-                Assert.Equal(full, Json(path, new AnalyzerOptions { RsaKey = fuzz.Source.Key, Bodies = BodyDetail.Plaintext, Threads = 1 + seed % 2 }));
-                compared++;
-            }
-            finally
-            {
-                File.Delete(path);
-            }
-        }
+        var compared = DamagedCaptureFiles.Compare(30, 15_485_863L, (path, fuzz, i) =>
+            Assert.Equal(Json(path, new AnalyzerOptions { RsaKey = fuzz.Source.Key }),
+                Json(path, new AnalyzerOptions { RsaKey = fuzz.Source.Key, Bodies = BodyDetail.Plaintext, Threads = 1 + i % 2 })));
         Assert.True(compared >= 20, $"only {compared} damaged captures could be read");
     }
 
@@ -105,30 +82,10 @@ public sealed class BodyDetailTests
     [Fact]
     public void Damaged_captures_report_the_same_problems_without_messages()
     {
-        var sources = FuzzSources.All;
-        for (var seed = 1; seed <= 30; seed++)
-        {
-            var fuzz = CaptureMutator.Create(seed * 104_729L, sources);
-            var path = Path.Combine(Path.GetTempPath(), $"opendump-counting-{Guid.NewGuid():N}.pcap");
-            File.WriteAllBytes(path, fuzz.File);
-            try
-            {
-                Outcome full;
-                try
-                {
-                    full = Run(path, new AnalyzerOptions { RsaKey = fuzz.Source.Key });
-                }
-                catch (CaptureOpenException)
-                {
-                    continue; // a file-level mutation can leave no capture to read
-                }
-                AssertSameAsFull(full, Run(path, new AnalyzerOptions { RsaKey = fuzz.Source.Key, Bodies = BodyDetail.Verdict, Threads = 1 + seed % 2 }), fuzz.Describe());
-            }
-            finally
-            {
-                File.Delete(path);
-            }
-        }
+        var compared = DamagedCaptureFiles.Compare(30, 104_729L, (path, fuzz, i) =>
+            AssertSameAsFull(Run(path, new AnalyzerOptions { RsaKey = fuzz.Source.Key }),
+                Run(path, new AnalyzerOptions { RsaKey = fuzz.Source.Key, Bodies = BodyDetail.Verdict, Threads = 1 + i % 2 }), fuzz.Describe()));
+        Assert.True(compared >= 20, $"only {compared} damaged captures could be read");
     }
 
     [Fact]
