@@ -59,7 +59,7 @@ public sealed class ProtobufJsonTests
     public void Random_messages_of_every_type_format_identically()
     {
         var generator = new RandomMessages(seed: 20240611);
-        var types = MessageTypes();
+        var types = JsonWriterChecks.MessageTypes();
         Assert.True(types.Count > 300, $"only {types.Count} message types");
         var compared = 0;
         long length = 0;
@@ -81,7 +81,7 @@ public sealed class ProtobufJsonTests
     {
         var generator = new RandomMessages(seed: 77, loneSurrogates: true);
         var failures = 0;
-        foreach (var type in MessageTypes())
+        foreach (var type in JsonWriterChecks.MessageTypes())
         {
             var message = generator.Create(type, depth: 0);
             if (AssertSame(message, type.FullName) is not null) failures++;
@@ -92,7 +92,7 @@ public sealed class ProtobufJsonTests
     [Fact]
     public void Every_plan_of_the_opend_schemas_is_typed()
     {
-        foreach (var type in MessageTypes()) Assert.Equal(0, ProtobufJson.PlanFor(type).BoxedFields);
+        foreach (var type in JsonWriterChecks.MessageTypes()) Assert.Equal(0, ProtobufJson.PlanFor(type).BoxedFields);
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class ProtobufJsonTests
         // the OpenD types (whose nested messages then go through JsonFormatter itself).
         var generator = new RandomMessages(seed: 5);
         var buffer = new ArrayBufferWriter<byte>();
-        foreach (var type in MessageTypes())
+        foreach (var type in JsonWriterChecks.MessageTypes())
         {
             var plan = ProtobufJson.MessagePlan.Build(type, boxedOnly: true);
             Assert.Equal(type.Fields.InDeclarationOrder().Count, plan.BoxedFields);
@@ -113,7 +113,7 @@ public sealed class ProtobufJsonTests
                 var w = new Utf8Out(buffer);
                 plan.Write(message, ref w);
                 w.Flush();
-                AssertEqualText(Reference.Format(message), Encoding.UTF8.GetString(buffer.WrittenSpan), type.FullName);
+                JsonWriterChecks.AssertEqualText(Reference.Format(message), Encoding.UTF8.GetString(buffer.WrittenSpan), type.FullName);
             }
         }
     }
@@ -175,7 +175,7 @@ public sealed class ProtobufJsonTests
     public void Unknown_fields_are_ignored()
     {
         var generator = new RandomMessages(seed: 3);
-        foreach (var type in MessageTypes().Take(60))
+        foreach (var type in JsonWriterChecks.MessageTypes().Take(60))
         {
             var bytes = generator.Create(type, depth: 0).ToByteArray();
             var extra = new MemoryStream();
@@ -208,7 +208,7 @@ public sealed class ProtobufJsonTests
     public void Write_appends_through_small_spans()
     {
         var message = new RandomMessages(seed: 9).Create(QotUpdateOrderBook.Response.Descriptor, depth: 0);
-        var output = new SmallSpanWriter();
+        var output = new JsonWriterChecks.SmallSpanWriter();
         output.Write("prefix "u8);
         ProtobufJson.Write(message, output);
         ProtobufJson.Write(message, output);
@@ -244,53 +244,7 @@ public sealed class ProtobufJsonTests
             Assert.Equal(e.Message, ours.Message);
             return e;
         }
-        AssertEqualText(expected, ProtobufJson.Format(message), where);
+        JsonWriterChecks.AssertEqualText(expected, ProtobufJson.Format(message), where);
         return null;
-    }
-
-    private static void AssertEqualText(string expected, string actual, string where)
-    {
-        if (expected == actual) return;
-        var at = 0;
-        while (at < expected.Length && at < actual.Length && expected[at] == actual[at]) at++;
-        string Around(string s) => s.Substring(Math.Max(0, at - 60), Math.Min(s.Length, at + 60) - Math.Max(0, at - 60));
-        Assert.Fail($"{where}: differs at {at}\n  expected ...{Around(expected)}...\n  actual   ...{Around(actual)}...");
-    }
-
-    /// <summary>Request and response types of every protocol, and every message type they contain.</summary>
-    private static List<MessageDescriptor> MessageTypes()
-    {
-        var seen = new HashSet<MessageDescriptor>();
-        var ordered = new List<MessageDescriptor>();
-        void Visit(MessageDescriptor d)
-        {
-            if (!seen.Add(d)) return;
-            ordered.Add(d);
-            foreach (var f in d.Fields.InFieldNumberOrder())
-                if (f.FieldType is FieldType.Message or FieldType.Group) Visit(f.MessageType);
-        }
-        foreach (var info in ProtoRegistry.Default.All)
-        {
-            if (info.Request is { } request) Visit(request);
-            if (info.Response is { } response) Visit(response);
-        }
-        return ordered;
-    }
-
-    /// <summary>Hands out spans of exactly the size asked for, so every boundary in the writer is crossed.</summary>
-    private sealed class SmallSpanWriter : IBufferWriter<byte>
-    {
-        private readonly List<byte> _written = [];
-        private byte[] _current = [];
-
-        public IReadOnlyList<byte> Written => _written;
-
-        public void Write(ReadOnlySpan<byte> bytes) => _written.AddRange(bytes);
-
-        public Span<byte> GetSpan(int sizeHint = 0) => _current = new byte[Math.Max(sizeHint, 1)];
-
-        public Memory<byte> GetMemory(int sizeHint = 0) => _current = new byte[Math.Max(sizeHint, 1)];
-
-        public void Advance(int count) => _written.AddRange(_current.AsSpan(0, count));
     }
 }

@@ -37,7 +37,7 @@ namespace OpenDump.Tests.ProtobufWireJsonCheck
         public void Random_canonical_messages_of_every_type_take_the_fast_path_and_match()
         {
             var generator = new RandomMessages(seed: 20250101);
-            var types = OpenDTypes();
+            var types = JsonWriterChecks.MessageTypes();
             Assert.True(types.Count > 300, $"only {types.Count} message types");
             var compared = 0;
             long length = 0;
@@ -147,7 +147,7 @@ namespace OpenDump.Tests.ProtobufWireJsonCheck
         {
             var generator = new RandomMessages(seed: 99);
             var rng = new Random(4242);
-            var types = OpenDTypes();
+            var types = JsonWriterChecks.MessageTypes();
             types.Add(Kitchen.Descriptor);
             var mutations = System.Enum.GetValues<Mutation>();
             var tally = mutations.ToDictionary(m => m, _ => (Applied: 0, Matched: 0, Declined: 0, ParseFailed: 0));
@@ -529,7 +529,7 @@ namespace OpenDump.Tests.ProtobufWireJsonCheck
         [Fact]
         public void Every_opend_type_is_handled()
         {
-            foreach (var type in OpenDTypes()) Assert.True(ProtobufWireJson.Handles(type), type.FullName);
+            foreach (var type in JsonWriterChecks.MessageTypes()) Assert.True(ProtobufWireJson.Handles(type), type.FullName);
         }
 
         [Fact]
@@ -537,7 +537,7 @@ namespace OpenDump.Tests.ProtobufWireJsonCheck
         {
             var message = new RandomMessages(seed: 9).Create(QotUpdateOrderBook.Response.Descriptor, depth: 0);
             var body = message.ToByteArray();
-            var output = new SmallSpanWriter();
+            var output = new JsonWriterChecks.SmallSpanWriter();
             output.Write("prefix "u8);
             Assert.True(ProtobufWireJson.TryWrite(message.Descriptor, body, output));
             Assert.True(ProtobufWireJson.TryWrite(message.Descriptor, body, output));
@@ -613,7 +613,7 @@ namespace OpenDump.Tests.ProtobufWireJsonCheck
             Assert.True(parsed is not null, $"{where}: taken but the parser throws");
             var expected = new ArrayBufferWriter<byte>();
             ProtobufJson.Write(parsed, expected);
-            AssertEqualText(Encoding.UTF8.GetString(expected.WrittenSpan), Encoding.UTF8.GetString(output.WrittenSpan[2..]), where);
+            JsonWriterChecks.AssertEqualText(Encoding.UTF8.GetString(expected.WrittenSpan), Encoding.UTF8.GetString(output.WrittenSpan[2..]), where);
             Assert.True(expected.WrittenSpan.SequenceEqual(output.WrittenSpan[2..]), $"{where}: bytes differ");
             return new Outcome(true, true);
         }
@@ -628,7 +628,7 @@ namespace OpenDump.Tests.ProtobufWireJsonCheck
             var expected = new ArrayBufferWriter<byte>();
             ProtobufJson.Write(parsed, expected);
             if (!expected.WrittenSpan.SequenceEqual(output.WrittenSpan))
-                AssertEqualText(Encoding.UTF8.GetString(expected.WrittenSpan), Encoding.UTF8.GetString(output.WrittenSpan), where);
+                JsonWriterChecks.AssertEqualText(Encoding.UTF8.GetString(expected.WrittenSpan), Encoding.UTF8.GetString(output.WrittenSpan), where);
             return output.WrittenCount;
         }
 
@@ -654,51 +654,7 @@ namespace OpenDump.Tests.ProtobufWireJsonCheck
             if (parses is { } p) Assert.True(p == outcome.Parsed, $"{where}: parsed {outcome.Parsed}");
         }
 
-        private static void AssertEqualText(string expected, string actual, string where)
-        {
-            if (expected == actual) return;
-            var at = 0;
-            while (at < expected.Length && at < actual.Length && expected[at] == actual[at]) at++;
-            string Around(string s) => s.Substring(Math.Max(0, at - 60), Math.Min(s.Length, at + 60) - Math.Max(0, at - 60));
-            Assert.Fail($"{where}: differs at {at}\n  expected ...{Around(expected)}...\n  actual   ...{Around(actual)}...");
-        }
 
-        /// <summary>Request and response types of every protocol, and every message type they contain.</summary>
-        private static List<MessageDescriptor> OpenDTypes()
-        {
-            var seen = new HashSet<MessageDescriptor>();
-            var ordered = new List<MessageDescriptor>();
-            void Visit(MessageDescriptor d)
-            {
-                if (!seen.Add(d)) return;
-                ordered.Add(d);
-                foreach (var f in d.Fields.InFieldNumberOrder())
-                    if (f.FieldType is FieldType.Message or FieldType.Group) Visit(f.MessageType);
-            }
-            foreach (var info in ProtoRegistry.Default.All)
-            {
-                if (info.Request is { } request) Visit(request);
-                if (info.Response is { } response) Visit(response);
-            }
-            return ordered;
-        }
-
-        /// <summary>Hands out spans of exactly the size asked for.</summary>
-        private sealed class SmallSpanWriter : IBufferWriter<byte>
-        {
-            private readonly List<byte> _written = [];
-            private byte[] _current = [];
-
-            public IReadOnlyList<byte> Written => _written;
-
-            public void Write(ReadOnlySpan<byte> bytes) => _written.AddRange(bytes);
-
-            public Span<byte> GetSpan(int sizeHint = 0) => _current = new byte[Math.Max(sizeHint, 1)];
-
-            public Memory<byte> GetMemory(int sizeHint = 0) => _current = new byte[Math.Max(sizeHint, 1)];
-
-            public void Advance(int count) => _written.AddRange(_current.AsSpan(0, count));
-        }
 
         /// <summary>Wire records of well-formed bodies, taken apart and put back, for the mutations.</summary>
         private static class Wire
