@@ -5,6 +5,8 @@
 # the targets of the performance issue (for the 1 GB file; scaled by file size for other sizes):
 #   read --format jsonl -o /dev/null  <= 4 s      stats  <= 1.5 s      read -o /dev/null (timeline) <= 3 s
 #   peak RSS <= 150 MB and within 10 % of the 100 MB file's (memory must not grow with the capture).
+#   all threads (one per core) at least 1.7x as fast as --threads 1: each run of a command is followed
+#   by a --threads 1 run of it, so the two medians come from the same stretch of a noisy machine.
 # Captures are generated (deterministic, seed 1) only when missing; the key is $dir/perf_rsa.pem.
 #   tests/OpenDump.Benchmarks/run-e2e.sh [size-mb (default 1000)] [runs (default 5)]
 # OPENDUMP_BENCH_R2R=1 measures a ReadyToRun publish of the CLI instead of the plain build.
@@ -77,18 +79,25 @@ sep() { printf -- '-%.0s' $(seq "$1"); }
 printf '| %-34s | %8s | %6s | %9s | %8s | %15s | %-16s | %-28s |\n' command "wall (s)" "MB/s" "frames/s" "RSS (MB)" "RSS 100 MB (MB)" "wall target" "RSS target"
 printf '|%s|%s:|%s:|%s:|%s:|%s:|%s|%s|\n' "$(sep 36)" "$(sep 9)" "$(sep 7)" "$(sep 10)" "$(sep 9)" "$(sep 16)" "$(sep 18)" "$(sep 30)"
 missed=0
+scaling=()
+median_of() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 # bench NAME TARGET_SECONDS ARGS... (@CAPTURE@ stands for the capture)
 bench() {
   local name=$1 target=$2; shift 2
-  local walls=() peak=0 small_rss
+  local walls=() single=() peak=0 small_rss
   for _ in $(seq "$runs"); do
     run_one "$capture" "$@"
     walls+=("$wall")
     [ "$rss" -gt "$peak" ] && peak=$rss
+    run_one "$capture" "$@" --threads 1
+    single+=("$wall")
   done
   if [ "$capture" = "$small" ]; then small_rss=$peak; else run_one "$small" "$@"; small_rss=$rss; fi
-  local median
-  median=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}')
+  local median median1
+  median=$(median_of "${walls[@]}")
+  median1=$(median_of "${single[@]}")
+  scaling+=("$(awk -v n="$name" -v m="$median" -v m1="$median1" -v c="$(nproc)" 'BEGIN {
+    r = m1 / m; printf "| %-34s | %11.2f | %15.2f | %7.2fx | %-16s |", n, m1, m, r, sprintf(">= 1.70x: %s", (r >= 1.7) ? "ok" : "MISS") }')")
   awk -v n="$name" -v w="$median" -v b="$bytes" -v f="$frames" -v r="$peak" -v sr="$small_rss" -v t="$target" -v sc="$scale" -v full="$size" '
     BEGIN {
       tw = (full == 1000) ? t : t * sc
@@ -105,4 +114,11 @@ bench "read --format jsonl -o /dev/null" 4 read @CAPTURE@ --rsa-key "$key" --for
 bench "stats" 1.5 stats @CAPTURE@ --rsa-key "$key"
 bench "read -o /dev/null (timeline)" 3 read @CAPTURE@ --rsa-key "$key" -o /dev/null
 echo
-echo "$missed of 3 commands miss a target"
+printf '| %-34s | %11s | %15s | %8s | %-16s |\n' command "--threads 1" "$(nproc) threads (s)" speed-up target
+printf '|%s|%s:|%s:|%s:|%s|\n' "$(sep 36)" "$(sep 12)" "$(sep 16)" "$(sep 9)" "$(sep 18)"
+for row in "${scaling[@]}"; do
+  echo "$row"
+  case "$row" in *MISS*) missed=$((missed + 1)) ;; esac
+done
+echo
+echo "$missed of 6 rows (3 commands, their 3 speed-ups) miss a target"
