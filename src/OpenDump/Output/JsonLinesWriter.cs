@@ -16,14 +16,12 @@ public sealed class JsonLinesWriter : IAnalysisSink, IDisposable
     private const int WriteThreshold = 256 * 1024;
     private readonly Stream _out;
     private readonly ArrayBufferWriter<byte> _buffer = new(WriteThreshold + 64 * 1024);
-    private readonly Utf8JsonWriter _writer;
     private readonly Action<string> _message;
 
     /// <param name="message">Where connection and capture diagnostics go (stderr in the CLI): they are not frames.</param>
     public JsonLinesWriter(Stream output, Action<string> message)
     {
         _out = output;
-        _writer = new Utf8JsonWriter(_buffer, Options);
         _message = message;
     }
 
@@ -31,22 +29,19 @@ public sealed class JsonLinesWriter : IAnalysisSink, IDisposable
     public bool FlushEachLine { get; init; }
 
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_line;
-    [ThreadStatic] private static Utf8JsonWriter? t_lineWriter;
 
     /// <summary>Renders the line on the calling (worker) thread; <see cref="OnFrame"/> only copies it out.</summary>
     public void PrepareFrame(OpenDFrame frame)
     {
         var line = t_line ??= new ArrayBufferWriter<byte>(4096);
-        var writer = t_lineWriter ??= new Utf8JsonWriter(line, Options);
         line.ResetWrittenCount();
-        writer.Reset(line);
-        FrameJson.Write(writer, frame);
-        writer.Flush();
+        FrameJson.Write(line, frame);
         var length = line.WrittenCount + 1;
         var bytes = ArrayPool<byte>.Shared.Rent(length);
         line.WrittenSpan.CopyTo(bytes);
         bytes[length - 1] = (byte)'\n';
         frame.Prepared = new PreparedOutput(this, bytes, length);
+        if (line.Capacity > 1 << 20) t_line = null; // one huge body does not pin its buffer
     }
 
     public void OnFrame(OpenDFrame frame)
@@ -60,9 +55,7 @@ public sealed class JsonLinesWriter : IAnalysisSink, IDisposable
             if (FlushEachLine || _buffer.WrittenCount >= WriteThreshold) WriteOut();
             return;
         }
-        FrameJson.Write(_writer, frame);
-        _writer.Flush();
-        _writer.Reset(_buffer);
+        FrameJson.Write(_buffer, frame);
         _buffer.GetSpan(1)[0] = (byte)'\n';
         _buffer.Advance(1);
         if (FlushEachLine || _buffer.WrittenCount >= WriteThreshold) WriteOut();
@@ -90,6 +83,5 @@ public sealed class JsonLinesWriter : IAnalysisSink, IDisposable
     public void Dispose()
     {
         if (_buffer.WrittenCount > 0 && _out.CanWrite) WriteOut();
-        _writer.Dispose();
     }
 }
