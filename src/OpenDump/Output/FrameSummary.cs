@@ -22,7 +22,9 @@ public static class FrameSummary
             var err = frame.ErrCode is { } ec and not 0 ? $" errCode={ec}" : "";
             return $"FAILED retType={rt}{err} retMsg=\"{frame.RetMsg}\"";
         }
-        var securities = new List<string>();
+        // Per-thread scratch: a summary is made for every line of the timeline, on the decoding threads.
+        var securities = t_securities ??= [];
+        securities.Clear();
         string? account = null;
         if (frame.Message is { } message) Walk(message, securities, ref account, 0);
         else if (frame.Plaintext is { } plain && frame.BodyDescriptor is { } type)
@@ -36,15 +38,29 @@ public static class FrameSummary
             }
         }
         else return "";
-        var parts = new List<string>();
-        if (account is not null) parts.Add(account);
+        if (account is null && securities.Count == 0) return "";
+
+        // The account, then the distinct securities in order of first mention: the first few, and how many more.
+        var text = t_text ??= new System.Text.StringBuilder(128);
+        text.Clear();
+        text.Append(account);
         if (securities.Count > 0)
         {
-            var distinct = securities.Distinct().ToList();
-            parts.Add(string.Join(' ', distinct.Take(MaxSecurities)) + (distinct.Count > MaxSecurities ? $" +{distinct.Count - MaxSecurities}" : ""));
+            if (account is not null) text.Append(' ');
+            int distinct = 0;
+            for (var i = 0; i < securities.Count; i++)
+            {
+                if (securities.IndexOf(securities[i], 0, i) >= 0) continue;
+                if (distinct < MaxSecurities) text.Append(distinct == 0 ? "" : " ").Append(securities[i]);
+                distinct++;
+            }
+            if (distinct > MaxSecurities) text.Append(" +").Append(distinct - MaxSecurities);
         }
-        return string.Join(' ', parts);
+        return text.ToString();
     }
+
+    [ThreadStatic] private static List<string>? t_securities;
+    [ThreadStatic] private static System.Text.StringBuilder? t_text;
 
     private static string? DescribeWebSocket(OpenDFrame frame, WsMessageInfo ws)
     {
@@ -107,7 +123,7 @@ public static class FrameSummary
         {
             // Security: market = 1, code = 2.
             if (!TryReadScalars(body, out var market, out var code, out _)) return false;
-            securities.Add($"{MarketPrefix((int)(market ?? 0))}.{code ?? ""}");
+            securities.Add(SecurityText(MarketPrefix((int)(market ?? 0)), code));
             return true;
         }
         if (d.FullName == TrdHeaderType && account is null)
@@ -147,11 +163,22 @@ public static class FrameSummary
         return true;
     }
 
-    /// <summary>Field 1 as a varint, field 2 as a string or as a varint; false when one of them comes twice.</summary>
-    private static bool TryReadScalars(ReadOnlySpan<byte> body, out ulong? first, out string? secondString, out ulong? secondVarint)
+    /// <summary>"HK.00700" from the market's prefix and the code's UTF-8, in one string.</summary>
+    private static string SecurityText(string prefix, ReadOnlySpan<byte> code)
+    {
+        var length = prefix.Length + 1 + System.Text.Encoding.UTF8.GetCharCount(code);
+        Span<char> text = length <= 256 ? stackalloc char[length] : new char[length];
+        prefix.CopyTo(text);
+        text[prefix.Length] = '.';
+        System.Text.Encoding.UTF8.GetChars(code, text[(prefix.Length + 1)..]);
+        return new string(text);
+    }
+
+    /// <summary>Field 1 as a varint, field 2 as a string (its UTF-8) or as a varint; false when one of them comes twice.</summary>
+    private static bool TryReadScalars(ReadOnlySpan<byte> body, out ulong? first, out ReadOnlySpan<byte> secondString, out ulong? secondVarint)
     {
         first = secondVarint = null;
-        secondString = null;
+        secondString = default;
         int firsts = 0, seconds = 0;
         for (var pos = 0; pos < body.Length;)
         {
@@ -164,7 +191,7 @@ public static class FrameSummary
                     break;
                 case (2, 2):
                     seconds++;
-                    secondString = System.Text.Encoding.UTF8.GetString(value);
+                    secondString = value;
                     break;
                 case (2, 0):
                     seconds++;
@@ -176,7 +203,7 @@ public static class FrameSummary
     }
 
     /// <summary>The next record of a body known to be valid: its field number, wire type and value (a length-delimited one without its length).</summary>
-    private static bool NextRecord(ReadOnlySpan<byte> body, ref int pos, out int number, out int wireType, out ReadOnlySpan<byte> value)
+    private static bool NextRecord(ReadOnlySpan<byte> body, scoped ref int pos, out int number, out int wireType, out ReadOnlySpan<byte> value)
     {
         value = default;
         number = wireType = 0;

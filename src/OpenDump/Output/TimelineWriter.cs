@@ -19,6 +19,7 @@ public sealed class TimelineWriter(TextWriter output, bool verbose = false, Pale
     private readonly Palette _p = palette ?? Palette.None;
     private static readonly JsonFormatter Pretty = new(JsonFormatter.Settings.Default.WithIndentation("  "));
     private readonly HashSet<int> _announced = [];
+    private TcpConnection? _lastAnnounced;
     private long? _origin;
 
     /// <summary>
@@ -46,14 +47,13 @@ public sealed class TimelineWriter(TextWriter output, bool verbose = false, Pale
             line = Line(f, out highlight);
         }
         // A plain push is highlighted as a whole line, its time included.
-        var time = Relative(f.TimestampMicros);
         if (highlight)
         {
-            output.WriteLine(_p.Push(time + line));
+            output.WriteLine(_p.Push(Relative(f.TimestampMicros) + line));
         }
         else
         {
-            output.Write(time);
+            WriteRelative(f.TimestampMicros);
             output.WriteLine(line);
         }
 
@@ -197,26 +197,48 @@ public sealed class TimelineWriter(TextWriter output, bool verbose = false, Pale
 
     private void Announce(TcpConnection c, long ts)
     {
-        if (!_announced.Add(c.Number)) return;
+        // Most frames come from the connection of the frame before; the set is asked only on a change.
+        if (ReferenceEquals(c, _lastAnnounced) || !_announced.Add(c.Number))
+        {
+            _lastAnnounced = c;
+            return;
+        }
+        _lastAnnounced = c;
         _origin ??= ts;
         output.WriteLine($"{Relative(ts)}  #{c.Number.ToString(CultureInfo.InvariantCulture).PadRight(3)} {_p.Heading($"connection {c.Client} → {c.Server}")}{(c.HandshakeSeen ? "" : " (no TCP handshake in capture)")}");
     }
 
     private string Relative(long ts)
     {
+        Span<char> text = stackalloc char[32];
+        return new string(FormatRelative(ts, text));
+    }
+
+    /// <summary><see cref="Relative"/> written straight to the output: it starts every line.</summary>
+    private void WriteRelative(long ts)
+    {
+        Span<char> text = stackalloc char[32];
+        output.Write(FormatRelative(ts, text));
+    }
+
+    private ReadOnlySpan<char> FormatRelative(long ts, Span<char> text)
+    {
         _origin ??= ts;
         // Seconds with six decimals from the integer microseconds (what "0.000000" makes of them as a double), padded to 12.
         var micros = ts - _origin.Value;
         var abs = Math.Abs(micros);
-        Span<char> text = stackalloc char[32];
+        Span<char> digits = stackalloc char[32];
         var n = 0;
-        if (micros < 0) text[n++] = '-';
-        (abs / 1_000_000).TryFormat(text[n..], out var written, default, CultureInfo.InvariantCulture);
+        if (micros < 0) digits[n++] = '-';
+        (abs / 1_000_000).TryFormat(digits[n..], out var written, default, CultureInfo.InvariantCulture);
         n += written;
-        text[n++] = '.';
-        (abs % 1_000_000).TryFormat(text[n..], out written, "D6", CultureInfo.InvariantCulture);
+        digits[n++] = '.';
+        (abs % 1_000_000).TryFormat(digits[n..], out written, "D6", CultureInfo.InvariantCulture);
         n += written;
-        return n >= 12 ? new string(text[..n]) : string.Concat(new string(' ', 12 - n), text[..n]);
+        var pad = Math.Max(0, 12 - n);
+        text[..pad].Fill(' ');
+        digits[..n].CopyTo(text[pad..]);
+        return text[..(pad + n)];
     }
 
     private static string FormatDuration(long micros) => (micros / 1e6).ToString("0.000", CultureInfo.InvariantCulture) + "s";

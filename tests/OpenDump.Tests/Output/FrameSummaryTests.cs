@@ -66,6 +66,22 @@ public sealed class FrameSummaryTests
         Assert.Equal("acc=281756478305412104 env=REAL", FrameSummary.Describe(request));
     }
 
+    [Fact]
+    public void A_summary_names_the_first_four_distinct_securities_and_counts_the_rest()
+    {
+        QotCommon.Security S(int market, string code) => new() { Market = market, Code = code };
+        var request = new QotGetBasicQot.Request
+        {
+            C2S = new QotGetBasicQot.C2S { SecurityList = { S(1, "00700"), S(11, "AAPL"), S(1, "00700"), S(21, "600519"), S(22, "000001"), S(11, "NVDA"), S(11, "AAPL"), S(99, "X") } },
+        };
+        var proto = ProtoRegistry.Default.Find(3004)!;
+        var fromWire = FrameSummary.Describe(Frame(proto, toServer: true) with { Plaintext = request.ToByteArray() });
+        var fromMessage = FrameSummary.Describe(Frame(proto, toServer: true) with { Message = request });
+        Assert.Equal("HK.00700 US.AAPL SH.600519 SZ.000001 +2", fromWire);
+        Assert.Equal(fromWire, fromMessage);
+        Assert.Equal("", FrameSummary.Describe(Frame(proto, toServer: true) with { Plaintext = new QotGetBasicQot.Request { C2S = new() }.ToByteArray() }));
+    }
+
     private static OpenDFrame Frame(ProtoInfo proto, bool toServer) => new()
     {
         Number = 1, TimestampMicros = 0, PacketNumber = 1, Connection = null!,
