@@ -11,8 +11,8 @@ namespace OpenDump.Output;
 public sealed class JsonLinesWriter : IAnalysisSink, IDisposable
 {
     internal static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
-    // Lines are gathered in a buffer of ours and written in large pieces. A Utf8JsonWriter flushed straight
-    // to a stream would zero its buffer on every flush, which cost more than writing the JSON.
+    // Lines go to the stream in large pieces: those rendered here gathered in a buffer, those prepared on the
+    // workers as runs of their blocks.
     private const int WriteThreshold = 256 * 1024;
     private readonly Stream _out;
     private readonly ArrayBufferWriter<byte> _buffer = new(WriteThreshold + 64 * 1024);
@@ -28,37 +28,62 @@ public sealed class JsonLinesWriter : IAnalysisSink, IDisposable
     /// <summary>Writes each line as it completes (for live captures, where a line must not wait for the next).</summary>
     public bool FlushEachLine { get; init; }
 
-    [ThreadStatic] private static ArrayBufferWriter<byte>? t_line;
-
-    /// <summary>Renders the line on the calling (worker) thread; <see cref="OnFrame"/> only copies it out.</summary>
+    /// <summary>Renders the line on the calling (worker) thread, after the lines it rendered before (<see cref="LineBlockWriter"/>).</summary>
     public void PrepareFrame(OpenDFrame frame)
     {
-        var line = t_line ??= new ArrayBufferWriter<byte>(4096);
-        line.ResetWrittenCount();
-        FrameJson.Write(line, frame);
-        var length = line.WrittenCount + 1;
-        var bytes = ArrayPool<byte>.Shared.Rent(length);
-        line.WrittenSpan.CopyTo(bytes);
-        bytes[length - 1] = (byte)'\n';
-        frame.Prepared = new PreparedOutput(this, bytes, length);
-        if (line.Capacity > 1 << 20) t_line = null; // one huge body does not pin its buffer
+        var lines = LineBlockWriter.ForThisThread;
+        lines.BeginLine();
+        FrameJson.Write(lines, frame);
+        lines.GetSpan(1)[0] = (byte)'\n';
+        lines.Advance(1);
+        var (block, offset, length) = lines.TakeLine();
+        frame.Prepared = new PreparedOutput(this, block, offset, length);
     }
+
+    // The run of prepared lines waiting to be written: consecutive lines of one block, which is how a worker
+    // renders a batch, go to the stream in one call.
+    private LineBlock? _runBlock;
+    private int _runStart, _runEnd, _runLines;
 
     public void OnFrame(OpenDFrame frame)
     {
-        if (frame.Prepared is { } prepared && ReferenceEquals(prepared.Owner, this))
+        if (frame.Prepared is { Block: { } block } prepared && ReferenceEquals(prepared.Owner, this))
         {
             frame.Prepared = null;
-            prepared.Buffer.AsSpan(0, prepared.Length).CopyTo(_buffer.GetSpan(prepared.Length));
-            _buffer.Advance(prepared.Length);
-            ArrayPool<byte>.Shared.Return(prepared.Buffer);
-            if (FlushEachLine || _buffer.WrittenCount >= WriteThreshold) WriteOut();
+            if (_buffer.WrittenCount > 0) WriteOut();
+            if (ReferenceEquals(block, _runBlock) && prepared.Offset == _runEnd)
+            {
+                _runEnd += prepared.Length;
+                _runLines++;
+            }
+            else
+            {
+                WriteRun();
+                (_runBlock, _runStart, _runEnd, _runLines) = (block, prepared.Offset, prepared.Offset + prepared.Length, 1);
+            }
+            if (FlushEachLine || _runEnd - _runStart >= WriteThreshold) WriteRun();
+            if (FlushEachLine) _out.Flush();
             return;
         }
+        WriteRun();
         FrameJson.Write(_buffer, frame);
         _buffer.GetSpan(1)[0] = (byte)'\n';
         _buffer.Advance(1);
         if (FlushEachLine || _buffer.WrittenCount >= WriteThreshold) WriteOut();
+    }
+
+    private void WriteRun()
+    {
+        if (_runBlock is not { } block) return;
+        _runBlock = null;
+        try
+        {
+            _out.Write(block.Buffer, _runStart, _runEnd - _runStart);
+        }
+        finally
+        {
+            block.LinesDone(_runLines);
+        }
     }
 
     private void WriteOut()
@@ -76,12 +101,17 @@ public sealed class JsonLinesWriter : IAnalysisSink, IDisposable
 
     public void OnComplete(IReadOnlyList<ConnectionSummary> connections)
     {
+        WriteRun();
         WriteOut();
         _out.Flush();
     }
 
     public void Dispose()
     {
-        if (_buffer.WrittenCount > 0 && _out.CanWrite) WriteOut();
+        if (_out.CanWrite)
+        {
+            WriteRun();
+            if (_buffer.WrittenCount > 0) WriteOut();
+        }
     }
 }

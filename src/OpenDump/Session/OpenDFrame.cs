@@ -75,14 +75,17 @@ public sealed record OpenDFrame
 
 /// <summary>
 /// What a sink rendered for a frame on a worker thread: bytes (<see cref="Buffer"/> is pooled and goes back to the
-/// pool once written) or a text.
+/// pool once written, by itself or with its <see cref="Block"/>) or a text.
 /// </summary>
 internal sealed class PreparedOutput
 {
-    public PreparedOutput(object owner, byte[] buffer, int length)
+    /// <summary>A line in a worker's block of lines (see <see cref="Output.LineBlock"/>).</summary>
+    public PreparedOutput(object owner, Output.LineBlock block, int offset, int length)
     {
         Owner = owner;
-        Buffer = buffer;
+        Buffer = block.Buffer;
+        Block = block;
+        Offset = offset;
         Length = length;
     }
 
@@ -96,7 +99,11 @@ internal sealed class PreparedOutput
 
     public object Owner { get; }
     public byte[] Buffer { get; }
+    /// <summary>Where the bytes start in <see cref="Buffer"/>; 0 unless they are in a <see cref="Block"/>.</summary>
+    public int Offset { get; }
     public int Length { get; }
+    /// <summary>The block <see cref="Buffer"/> belongs to, told when the bytes are written; null for a buffer of its own.</summary>
+    public Output.LineBlock? Block { get; }
     public string? Text { get; }
     /// <summary>For a text: whether the writer shows it highlighted.</summary>
     public bool Highlight { get; }
