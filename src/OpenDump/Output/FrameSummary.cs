@@ -134,33 +134,61 @@ public static class FrameSummary
             account = acc is null ? (envName is null ? "" : $"env={envName}") : $"acc={acc}" + (envName is null ? "" : $" env={envName}");
             return true;
         }
-        foreach (var field in Leads(d))
+        var leads = Leads(d);
+        if (leads.Length == 0) return true;
+        // Members of a oneof replace each other in the message; the OpenD schemas have none, the parser handles any.
+        foreach (var lead in leads)
+            if (lead.RealContainingOneof is not null) return false;
+
+        // One pass over the records finds every lead's values; they are then walked lead by lead in declaration
+        // order, each lead's values in wire order, as the message's fields would be.
+        Span<Hit> stack = stackalloc Hit[32];
+        var hits = stack;
+        var count = 0;
+        var sorted = true;
+        ulong singularsSeen = 0;
+        for (var pos = 0; pos < body.Length;)
         {
-            // Members of a oneof replace each other in the message; the OpenD schemas have none, the parser handles any.
-            if (field.RealContainingOneof is not null) return false;
-            var found = false;
-            int singleStart = 0, singleLength = 0;
-            for (var pos = 0; pos < body.Length;)
+            if (!NextRecord(body, ref pos, out var number, out var wireType, out var value)) return false;
+            if (wireType != 2) continue;
+            var lead = 0;
+            while (lead < leads.Length && leads[lead].FieldNumber != number) lead++;
+            if (lead == leads.Length) continue;
+            if (!leads[lead].IsRepeated)
             {
-                if (!NextRecord(body, ref pos, out var number, out var wireType, out var value)) return false;
-                if (number != field.FieldNumber || wireType != 2) continue;
-                if (field.IsRepeated)
-                {
-                    if (!WireWalk(field.MessageType, value, securities, ref account, depth + 1)) return false;
-                }
-                else if (found)
-                {
-                    return false; // given twice: the message holds the merge of the two
-                }
-                else
-                {
-                    // A length-delimited value ends where the next record starts.
-                    (found, singleStart, singleLength) = (true, pos - value.Length, value.Length);
-                }
+                var bit = 1UL << Math.Min(lead, 63);
+                if ((singularsSeen & bit) != 0) return false; // given twice: the message holds the merge of the two
+                singularsSeen |= bit;
             }
-            if (found && !WireWalk(field.MessageType, body.Slice(singleStart, singleLength), securities, ref account, depth + 1)) return false;
+            if (count == hits.Length)
+            {
+                var larger = new Hit[hits.Length * 2];
+                hits.CopyTo(larger);
+                hits = larger;
+            }
+            if (count > 0 && hits[count - 1].Lead > lead) sorted = false;
+            // A length-delimited value ends where the next record starts.
+            hits[count++] = new Hit(lead, pos - value.Length, value.Length);
         }
+        hits = hits[..count];
+        if (!sorted) SortByLead(hits);
+        foreach (var hit in hits)
+            if (!WireWalk(leads[hit.Lead].MessageType, body.Slice(hit.Start, hit.Length), securities, ref account, depth + 1)) return false;
         return true;
+    }
+
+    private readonly record struct Hit(int Lead, int Start, int Length);
+
+    /// <summary>A stable insertion sort: the values of one lead keep their wire order.</summary>
+    private static void SortByLead(Span<Hit> hits)
+    {
+        for (var i = 1; i < hits.Length; i++)
+        {
+            var hit = hits[i];
+            var j = i - 1;
+            for (; j >= 0 && hits[j].Lead > hit.Lead; j--) hits[j + 1] = hits[j];
+            hits[j + 1] = hit;
+        }
     }
 
     /// <summary>"HK.00700" from the market's prefix and the code's UTF-8, in one string.</summary>

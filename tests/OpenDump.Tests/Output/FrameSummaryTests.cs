@@ -82,6 +82,32 @@ public sealed class FrameSummaryTests
         Assert.Equal("", FrameSummary.Describe(Frame(proto, toServer: true) with { Plaintext = new QotGetBasicQot.Request { C2S = new() }.ToByteArray() }));
     }
 
+    [Fact]
+    public void Securities_of_two_fields_come_in_declaration_order_whatever_their_order_on_the_wire()
+    {
+        // CodeChangeInfo: security = 2, relatedSecurity = 3; here relatedSecurity comes first on the wire.
+        QotCommon.Security S(string code) => new() { Market = 1, Code = code };
+        byte[] info = [.. new QotGetCodeChange.CodeChangeInfo { RelatedSecurity = S("00002") }.ToByteArray(), .. new QotGetCodeChange.CodeChangeInfo { Security = S("00001") }.ToByteArray()];
+        var s2c = LengthDelimited(QotGetCodeChange.S2C.Descriptor.FindFieldByName("codeChangeList").FieldNumber, info);
+        byte[] body = [.. new QotGetCodeChange.Response { RetType = 0 }.ToByteArray(), .. LengthDelimited(QotGetCodeChange.Response.Descriptor.FindFieldByName("s2c").FieldNumber, s2c)];
+
+        var proto = ProtoRegistry.Default.Find(3216)!;
+        Assert.Equal("Qot_GetCodeChange", proto.Name);
+        var message = QotGetCodeChange.Response.Parser.ParseFrom(body);
+        Assert.Equal("HK.00001 HK.00002", FrameSummary.Describe(Frame(proto, toServer: false) with { Message = message }));
+        Assert.Equal("HK.00001 HK.00002", FrameSummary.Describe(Frame(proto, toServer: false) with { Plaintext = body }));
+    }
+
+    private static byte[] LengthDelimited(int fieldNumber, byte[] value)
+    {
+        var output = new MemoryStream();
+        var writer = new CodedOutputStream(output);
+        writer.WriteTag(fieldNumber, WireFormat.WireType.LengthDelimited);
+        writer.WriteBytes(ByteString.CopyFrom(value));
+        writer.Flush();
+        return output.ToArray();
+    }
+
     private static OpenDFrame Frame(ProtoInfo proto, bool toServer) => new()
     {
         Number = 1, TimestampMicros = 0, PacketNumber = 1, Connection = null!,
