@@ -558,6 +558,13 @@ public static class WireCheck
                 value = b;
                 return true;
             }
+            // Two bytes: the tags of field numbers 16 and up, lengths up to 16 KiB.
+            if (end - pos >= 2 && buf[pos + 1] < 0x80)
+            {
+                value = (b & 0x7Fu) | (uint)buf[pos + 1] << 7;
+                pos += 2;
+                return true;
+            }
         }
         var ok = ReadVarintSlow(buf, ref pos, end, out var v);
         value = (uint)v;
@@ -571,6 +578,17 @@ public static class WireCheck
         {
             pos++;
             return true;
+        }
+        // Market data is full of long varints (volumes, sequence numbers, times): the first byte without the
+        // continuation bit is found among the next eight at once; a varint longer than that takes the loop.
+        if (end - pos >= 8)
+        {
+            var stops = ~System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(buf.Slice(pos, 8)) & 0x8080808080808080UL;
+            if (stops != 0)
+            {
+                pos += (System.Numerics.BitOperations.TrailingZeroCount(stops) >> 3) + 1;
+                return true;
+            }
         }
         return ReadVarintSlow(buf, ref pos, end, out _);
     }
