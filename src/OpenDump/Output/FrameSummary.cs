@@ -242,7 +242,10 @@ public static class FrameSummary
         switch (wireType)
         {
             case 0:
-                if (!RawProtobuf.TryVarint(body, ref pos, out _)) return false;
+                // A long varint's end is found among the next eight bytes at once; a longer one takes the loop.
+                var stops = body.Length - pos >= 8 ? ~System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(body.Slice(pos, 8)) & 0x8080808080808080UL : 0;
+                if (stops != 0) pos += (System.Numerics.BitOperations.TrailingZeroCount(stops) >> 3) + 1;
+                else if (!RawProtobuf.TryVarint(body, ref pos, out _)) return false;
                 break;
             case 1:
                 pos += 8;
