@@ -23,5 +23,9 @@ public sealed class Palette
     public string Heading(string text) => Wrap("1", text);
     public string Dim(string text) => Wrap("2", text);
 
-    private string Wrap(string code, string text) => _on ? $"\u001b[{code}m{text}\u001b[0m" : text;
+    /// <summary>What <see cref="Push"/> puts before and after its text, for a writer that writes the text itself.</summary>
+    internal string PushStart => _on ? "\u001b[36m" : "";
+    internal string End => _on ? "\u001b[0m" : "";
+
+    private string Wrap(string code, string text) => _on ? $"\u001b[{code}m{text}{End}" : text;
 }

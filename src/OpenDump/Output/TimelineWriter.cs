@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Google.Protobuf;
@@ -14,9 +15,52 @@ namespace OpenDump.Output;
 /// serialNo, size, encryption and SHA-1 status, latency, summary), connection events in between,
 /// and a per-connection summary at the end. Verbose mode adds each decoded body.
 /// </summary>
-public sealed class TimelineWriter(TextWriter output, bool verbose = false, Palette? palette = null) : IAnalysisSink
+public sealed class TimelineWriter : IAnalysisSink
 {
-    private readonly Palette _p = palette ?? Palette.None;
+    private readonly TextWriter _output;
+    private readonly bool _verbose;
+    private readonly Palette _p;
+    // When the text goes to a stream as UTF-8 without a preamble (the CLI's case), frame lines are rendered as
+    // UTF-8 on the workers and written to the stream as bytes; everything else still goes through the writer,
+    // whose characters are flushed before any bytes follow them.
+    private readonly StreamWriter? _textOfStream;
+    private readonly ArrayBufferWriter<byte>? _bytes;
+    private readonly byte[] _newLine = [];
+    private bool _textPending;
+
+    public TimelineWriter(TextWriter output, bool verbose = false, Palette? palette = null)
+    {
+        _output = output;
+        _verbose = verbose;
+        _p = palette ?? Palette.None;
+        if (output is StreamWriter { Encoding: UTF8Encoding utf8 } writer && utf8.GetPreamble().Length == 0)
+        {
+            _textOfStream = writer;
+            _bytes = new ArrayBufferWriter<byte>(ByteThreshold + 64 * 1024);
+            _newLine = Encoding.UTF8.GetBytes(writer.NewLine);
+        }
+    }
+
+    private const int ByteThreshold = 256 * 1024;
+
+    /// <summary>The writer, for anything but a prepared frame line: the bytes written before it go out first.</summary>
+    private TextWriter Text
+    {
+        get
+        {
+            FlushBytes();
+            _textPending = _textOfStream is not null;
+            return _output;
+        }
+    }
+
+    private void FlushBytes()
+    {
+        if (_bytes is not { WrittenCount: > 0 }) return;
+        _textOfStream!.BaseStream.Write(_bytes.WrittenSpan);
+        _bytes.ResetWrittenCount();
+    }
+
     private static readonly JsonFormatter Pretty = new(JsonFormatter.Settings.Default.WithIndentation("  "));
     private readonly HashSet<int> _announced = [];
     private TcpConnection? _lastAnnounced;
@@ -28,13 +72,66 @@ public sealed class TimelineWriter(TextWriter output, bool verbose = false, Pale
     /// </summary>
     public void PrepareFrame(OpenDFrame frame)
     {
-        var line = Line(frame, out var highlight);
-        frame.Prepared = new PreparedOutput(this, line, highlight);
+        if (_bytes is null)
+        {
+            var line = Line(frame, out var highlight);
+            frame.Prepared = new PreparedOutput(this, line, highlight);
+            return;
+        }
+        var text = RenderLine(frame, out var plainPush, out var length);
+        var chars = t_chars is { } c && c.Length >= length ? c : t_chars = new char[Math.Max(length, 256)];
+        text.CopyTo(0, chars, 0, length);
+        var lines = LineBlockWriter.ForThisThread;
+        lines.BeginLine();
+        var written = Encoding.UTF8.GetBytes(chars.AsSpan(0, length), lines.GetSpan(Encoding.UTF8.GetMaxByteCount(length)));
+        lines.Advance(written);
+        var (block, offset, bytes) = lines.TakeLine();
+        frame.Prepared = new PreparedOutput(this, block, offset, bytes, plainPush);
+    }
+
+    [ThreadStatic] private static char[]? t_chars;
+
+    /// <summary>A line prepared as UTF-8: the time, the line and the newline go to the byte buffer as they are.</summary>
+    private void WriteLineBytes(long timestampMicros, PreparedOutput prepared, LineBlock block)
+    {
+        if (_textPending)
+        {
+            _textOfStream!.Flush();
+            _textPending = false;
+        }
+        var bytes = _bytes!;
+        var (start, end) = prepared.Highlight ? (_p.PushStart, _p.End) : ("", "");
+        var span = bytes.GetSpan(start.Length + 32 + prepared.Length + end.Length + _newLine.Length);
+        var n = Encoding.UTF8.GetBytes(start, span);
+        Span<char> time = stackalloc char[32];
+        n += Encoding.UTF8.GetBytes(FormatRelative(timestampMicros, time), span[n..]);
+        prepared.Buffer.AsSpan(prepared.Offset, prepared.Length).CopyTo(span[n..]);
+        n += prepared.Length;
+        n += Encoding.UTF8.GetBytes(end, span[n..]);
+        _newLine.CopyTo(span[n..]);
+        bytes.Advance(n + _newLine.Length);
+        block.LinesDone(1);
+        if (_textOfStream!.AutoFlush)
+        {
+            FlushBytes();
+            _textOfStream.BaseStream.Flush();
+        }
+        else if (bytes.WrittenCount >= ByteThreshold)
+        {
+            FlushBytes();
+        }
     }
 
     public void OnFrame(OpenDFrame f)
     {
         Announce(f.Connection, f.TimestampMicros);
+        if (f.Prepared is { Block: { } block } lineBytes && ReferenceEquals(lineBytes.Owner, this))
+        {
+            f.Prepared = null;
+            WriteLineBytes(f.TimestampMicros, lineBytes, block);
+            if (_verbose) WriteDetails(f);
+            return;
+        }
         string line;
         bool highlight;
         if (f.Prepared is { Text: { } prepared } p && ReferenceEquals(p.Owner, this))
@@ -49,35 +146,42 @@ public sealed class TimelineWriter(TextWriter output, bool verbose = false, Pale
         // A plain push is highlighted as a whole line, its time included.
         if (highlight)
         {
-            output.WriteLine(_p.Push(Relative(f.TimestampMicros) + line));
+            Text.WriteLine(_p.Push(Relative(f.TimestampMicros) + line));
         }
         else
         {
             WriteRelative(f.TimestampMicros);
-            output.WriteLine(line);
+            Text.WriteLine(line);
         }
 
-        if (!verbose) return;
-        foreach (var d in f.Diagnostics) output.WriteLine($"      {d.Severity.ToString().ToLowerInvariant()}: {d.Message}");
+        if (_verbose) WriteDetails(f);
+    }
+
+    private void WriteDetails(OpenDFrame f)
+    {
+        foreach (var d in f.Diagnostics) Text.WriteLine($"      {d.Severity.ToString().ToLowerInvariant()}: {d.Message}");
         if (f.Message is not null)
         {
-            output.WriteLine(Indent(Pretty.Format(Redacted(f.Message))));
+            Text.WriteLine(Indent(Pretty.Format(Redacted(f.Message))));
         }
         else if (f.RawFields is { } raw)
         {
             var text = new StringBuilder();
             RawProtobuf.Render(raw, text);
-            output.Write(Indent(text.ToString().TrimEnd('\n')) + "\n");
+            Text.Write(Indent(text.ToString().TrimEnd('\n')) + "\n");
         }
         if (f.Message is null && f.RawBody is { Length: > 0 } bytes)
-            output.WriteLine($"      raw ({bytes.Length} bytes{(f.Decrypted || f.Encryption == EncryptionKind.None ? "" : ", encrypted")}): {Convert.ToHexStringLower(bytes.AsSpan(0, Math.Min(bytes.Length, 512)))}{(bytes.Length > 512 ? "…" : "")}");
+            Text.WriteLine($"      raw ({bytes.Length} bytes{(f.Decrypted || f.Encryption == EncryptionKind.None ? "" : ", encrypted")}): {Convert.ToHexStringLower(bytes.AsSpan(0, Math.Min(bytes.Length, 512)))}{(bytes.Length > 512 ? "…" : "")}");
     }
 
     // One builder per thread and padding appended in place: a line is rendered for every frame, on the workers.
     [ThreadStatic] private static StringBuilder? t_line;
 
     /// <summary>The frame's line after its time; <paramref name="highlight"/> for a plain push, which is shown highlighted as a whole.</summary>
-    private string Line(OpenDFrame f, out bool highlight)
+    private string Line(OpenDFrame f, out bool highlight) => RenderLine(f, out highlight, out var length).ToString(0, length);
+
+    /// <summary>The line in this thread's builder: its first <paramref name="length"/> characters (trailing blanks cut).</summary>
+    private StringBuilder RenderLine(OpenDFrame f, out bool highlight, out int length)
     {
         var sb = t_line ??= new StringBuilder(256);
         sb.Clear();
@@ -118,9 +222,9 @@ public sealed class TimelineWriter(TextWriter output, bool verbose = false, Pale
         if (summary.Length > 0) sb.Append("  ").Append(failed ? _p.Failure(summary) : summary);
         foreach (var d in f.Diagnostics) sb.Append("  ").Append(_p.Problem($"[{d.Code}]"));
         highlight = f.Kind == FrameKind.Push && !failed && f.Diagnostics.Count == 0;
-        var end = sb.Length;
-        while (end > 0 && char.IsWhiteSpace(sb[end - 1])) end--;
-        return sb.ToString(0, end);
+        length = sb.Length;
+        while (length > 0 && char.IsWhiteSpace(sb[length - 1])) length--;
+        return sb;
     }
 
     private static void PadRight(StringBuilder sb, string text, int width) => sb.Append(text).Append(' ', Math.Max(0, width - text.Length));
@@ -144,29 +248,29 @@ public sealed class TimelineWriter(TextWriter output, bool verbose = false, Pale
     public void OnConnectionDiagnostic(TcpConnection connection, Diagnostic d, long timestampMicros)
     {
         Announce(connection, timestampMicros);
-        output.WriteLine($"{Relative(timestampMicros)}  #{connection.Number.ToString(CultureInfo.InvariantCulture).PadRight(3)} {_p.Problem($"! {d.Severity.ToString().ToLowerInvariant()} {d.Code}: {d.Message}")}");
+        Text.WriteLine($"{Relative(timestampMicros)}  #{connection.Number.ToString(CultureInfo.InvariantCulture).PadRight(3)} {_p.Problem($"! {d.Severity.ToString().ToLowerInvariant()} {d.Code}: {d.Message}")}");
     }
 
     public void OnConnectionEvent(TcpConnection connection, ConnectionEvent e)
     {
         Announce(connection, e.TimestampMicros);
-        output.WriteLine($"{Relative(e.TimestampMicros)}  #{connection.Number.ToString(CultureInfo.InvariantCulture).PadRight(3)} {(e.Direction == FlowDirection.ClientToServer ? "→" : "←")} {_p.Dim(e.Text)}");
+        Text.WriteLine($"{Relative(e.TimestampMicros)}  #{connection.Number.ToString(CultureInfo.InvariantCulture).PadRight(3)} {(e.Direction == FlowDirection.ClientToServer ? "→" : "←")} {_p.Dim(e.Text)}");
     }
 
     public void OnTimeOrigin(long timestampMicros) => _origin ??= timestampMicros;
 
-    public void OnCaptureDiagnostic(Diagnostic d) => output.WriteLine(_p.Problem($"! {d.Severity.ToString().ToLowerInvariant()} {d.Code}: {d.Message}"));
+    public void OnCaptureDiagnostic(Diagnostic d) => Text.WriteLine(_p.Problem($"! {d.Severity.ToString().ToLowerInvariant()} {d.Code}: {d.Message}"));
 
     public void OnComplete(IReadOnlyList<ConnectionSummary> connections)
     {
         if (connections.Count == 0)
         {
-            output.WriteLine("no OpenD connections found");
-            output.Flush();
+            Text.WriteLine("no OpenD connections found");
+            Text.Flush();
             return;
         }
-        output.WriteLine();
-        output.WriteLine("connections:");
+        Text.WriteLine();
+        Text.WriteLine("connections:");
         foreach (var c in connections)
         {
             var who = c.ClientId is null ? "" : $" clientID={c.ClientId}";
@@ -176,9 +280,9 @@ public sealed class TimelineWriter(TextWriter output, bool verbose = false, Pale
             var ws = c.WebSocket is { } w ? WebSocketLine(w) : "";
             var problems = c.GapBytes > 0 || c.UnparsedBytes > 0 ? $" MISSING={c.GapBytes}B UNPARSED={c.UnparsedBytes}B" : "";
             var bytes = $" bytes c2s={c.ClientToServer.StreamBytes} s2c={c.ServerToClient.StreamBytes}";
-            output.WriteLine($"  #{c.Connection.Number} {c.Connection.Client} → {c.Connection.Server} connID={c.ConnId ?? "?"}{who}{ver}{lang} {(c.WebSocket is null ? $"encryption={c.Encryption.Name()}" : "websocket")}{ws}{keys} frames={c.Frames}{bytes}{problems} {FormatDuration(c.LastTimestampMicros - c.FirstTimestampMicros)}");
+            Text.WriteLine($"  #{c.Connection.Number} {c.Connection.Client} → {c.Connection.Server} connID={c.ConnId ?? "?"}{who}{ver}{lang} {(c.WebSocket is null ? $"encryption={c.Encryption.Name()}" : "websocket")}{ws}{keys} frames={c.Frames}{bytes}{problems} {FormatDuration(c.LastTimestampMicros - c.FirstTimestampMicros)}");
         }
-        output.Flush();
+        Text.Flush();
     }
 
     private static string WebSocketLine(WebSocketSummary w)
@@ -205,7 +309,7 @@ public sealed class TimelineWriter(TextWriter output, bool verbose = false, Pale
         }
         _lastAnnounced = c;
         _origin ??= ts;
-        output.WriteLine($"{Relative(ts)}  #{c.Number.ToString(CultureInfo.InvariantCulture).PadRight(3)} {_p.Heading($"connection {c.Client} → {c.Server}")}{(c.HandshakeSeen ? "" : " (no TCP handshake in capture)")}");
+        Text.WriteLine($"{Relative(ts)}  #{c.Number.ToString(CultureInfo.InvariantCulture).PadRight(3)} {_p.Heading($"connection {c.Client} → {c.Server}")}{(c.HandshakeSeen ? "" : " (no TCP handshake in capture)")}");
     }
 
     private string Relative(long ts)
@@ -218,7 +322,7 @@ public sealed class TimelineWriter(TextWriter output, bool verbose = false, Pale
     private void WriteRelative(long ts)
     {
         Span<char> text = stackalloc char[32];
-        output.Write(FormatRelative(ts, text));
+        Text.Write(FormatRelative(ts, text));
     }
 
     private ReadOnlySpan<char> FormatRelative(long ts, Span<char> text)

@@ -80,9 +80,10 @@ public sealed record OpenDFrame
 internal sealed class PreparedOutput
 {
     /// <summary>A line in a worker's block of lines (see <see cref="Output.LineBlock"/>).</summary>
-    public PreparedOutput(object owner, Output.LineBlock block, int offset, int length)
+    public PreparedOutput(object owner, Output.LineBlock block, int offset, int length, bool highlight = false)
     {
         Owner = owner;
+        Highlight = highlight;
         Buffer = block.Buffer;
         Block = block;
         Offset = offset;
@@ -105,7 +106,7 @@ internal sealed class PreparedOutput
     /// <summary>The block <see cref="Buffer"/> belongs to, told when the bytes are written; null for a buffer of its own.</summary>
     public Output.LineBlock? Block { get; }
     public string? Text { get; }
-    /// <summary>For a text: whether the writer shows it highlighted.</summary>
+    /// <summary>Whether the writer shows the line highlighted.</summary>
     public bool Highlight { get; }
 }
 

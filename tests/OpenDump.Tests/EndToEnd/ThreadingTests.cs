@@ -75,6 +75,33 @@ public sealed class ThreadingTests
         Assert.Equal(one, Run(3));
     }
 
+    [Theory]
+    [InlineData("sdk/ws/ws_basic.pcap", 1)]
+    [InlineData("sdk/ws/ws_basic.pcap", 3)]
+    [InlineData("sample", 1)]
+    [InlineData("sample", 2)]
+    public void A_timeline_written_to_a_stream_as_bytes_is_the_text_of_one_written_to_a_text_writer(string name, int threads)
+    {
+        // The CLI's timeline goes to a UTF-8 StreamWriter, which the writer fills with bytes rendered on the workers.
+        var (path, key) = Fixtures.CaptureWithKey(name);
+        foreach (var (verbose, palette) in new[] { (false, Palette.Ansi), (true, Palette.None) })
+        {
+            var text = new StringWriter();
+            var bytes = new MemoryStream();
+            using (var streamWriter = new StreamWriter(bytes, new UTF8Encoding(false), 1024, leaveOpen: true))
+            using (var source = new PcapFileSource(path))
+            {
+                // The byte writer comes last, so that its lines are the ones prepared on the workers.
+                var sink = new TeeSink(new TimelineWriter(text, verbose, palette), new TimelineWriter(streamWriter, verbose, palette));
+                CaptureAnalyzer.Run(source, new AnalyzerOptions { RsaKey = key, Threads = threads, BatchFrames = 4, Bodies = verbose ? BodyDetail.Message : BodyDetail.Plaintext }, sink);
+            }
+            var expected = text.ToString();
+            var actual = Encoding.UTF8.GetString(bytes.ToArray());
+            Assert.True(expected.Length > 1000, $"{name}: only {expected.Length} characters");
+            Assert.True(expected == actual, $"{name}, verbose {verbose}: differ at {FirstDifference(expected, actual)}");
+        }
+    }
+
     private sealed record RunOutputs(int Frames, string Jsonl, string Messages, string Timeline, string Sessions, string Stats);
 
     private static RunOutputs Outputs(string path, AnalyzerOptions options)
