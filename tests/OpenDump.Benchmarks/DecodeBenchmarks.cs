@@ -108,8 +108,7 @@ public class ProtobufParse
 
 /// <summary>
 /// The JSON Lines rendering of decoded push frames (OpenDFrame records from a CaptureAnalyzer run over
-/// the workload), to a Utf8JsonWriter over a reused buffer, flushed and reset per frame as
-/// JsonLinesWriter does; per frame. FrameJsonWrite is the whole line, EnvelopeOnly the line without
+/// the workload), written by FrameJson into a reused buffer as JsonLinesWriter does; per frame. FrameJsonWrite is the whole line, EnvelopeOnly the line without
 /// the body; the body alone: ProtobufJsonWrite (the library's UTF-8 writer for a message, into a reused
 /// buffer), ProtobufWireJsonWrite (the same text straight from the body's bytes, what the JSON outputs do) and
 /// BodyFormatter (Google.Protobuf's JsonFormatter, a string per body; same text).
@@ -118,12 +117,10 @@ public class ProtobufParse
 [MemoryDiagnoser]
 public class JsonWriting
 {
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
     private OpenDFrame[] _frames = [];
     private OpenDFrame[] _envelopes = [];
     private (Google.Protobuf.Reflection.MessageDescriptor Type, byte[] Body)[] _plaintexts = [];
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
-    private Utf8JsonWriter _writer = null!;
 
     [Params(PushType.Mix, PushType.Ticker, PushType.OrderBook, PushType.BasicQot, PushType.KLine)]
     public PushType Push { get; set; }
@@ -146,7 +143,6 @@ public class JsonWriting
     {
         _frames = PushTypes.Take(Decoded.Value, f => f.ProtoId, Push);
         _envelopes = _frames.Select(f => f with { Message = null }).ToArray();
-        _writer = new Utf8JsonWriter(_buffer, Options);
         ThroughputColumn.Register(this, nameof(FrameJsonWrite), (double)Write(_frames) / PushTypes.Batch);
         ThroughputColumn.Register(this, nameof(EnvelopeOnly), (double)Write(_envelopes) / PushTypes.Batch);
         var bodyBytes = _frames.Average(f => (double)Encoding.UTF8.GetByteCount(FrameJson.BodyFormatter.Format(f.Message!)));
@@ -169,9 +165,6 @@ public class JsonWriting
             if (!same) throw new InvalidOperationException($"ProtobufJson and JsonFormatter differ on frame {f.Number}");
         }
     }
-
-    [GlobalCleanup]
-    public void Cleanup() => _writer.Dispose();
 
     [Benchmark(OperationsPerInvoke = PushTypes.Batch)]
     public long FrameJsonWrite() => Write(_frames);
@@ -218,10 +211,8 @@ public class JsonWriting
         long bytes = 0;
         foreach (var frame in frames)
         {
-            FrameJson.Write(_writer, frame);
-            _writer.Flush();
+            FrameJson.Write(_buffer, frame);
             bytes += _buffer.WrittenCount + 1; // and the newline
-            _writer.Reset();
             _buffer.ResetWrittenCount();
         }
         return bytes;
