@@ -235,7 +235,7 @@ public static class FrameSummary
     {
         value = default;
         number = wireType = 0;
-        if (!RawProtobuf.TryVarint(body, ref pos, out var tag)) return false;
+        if (!TryVarint(body, ref pos, out var tag)) return false;
         number = (int)(tag >> 3);
         wireType = (int)(tag & 7);
         var start = pos;
@@ -251,7 +251,7 @@ public static class FrameSummary
                 pos += 8;
                 break;
             case 2:
-                if (!RawProtobuf.TryVarint(body, ref pos, out var length) || length > (ulong)(body.Length - pos)) return false;
+                if (!TryVarint(body, ref pos, out var length) || length > (ulong)(body.Length - pos)) return false;
                 start = pos;
                 pos += (int)length;
                 break;
@@ -264,6 +264,18 @@ public static class FrameSummary
         if (pos > body.Length) return false;
         value = body[start..pos];
         return true;
+    }
+
+    /// <summary>Tags and lengths are mostly one byte: read here without a call.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static bool TryVarint(ReadOnlySpan<byte> body, scoped ref int pos, out ulong value)
+    {
+        if ((uint)pos < (uint)body.Length && body[pos] < 0x80)
+        {
+            value = body[pos++];
+            return true;
+        }
+        return RawProtobuf.TryVarint(body, ref pos, out value);
     }
 
     private static ulong ReadVarint(ReadOnlySpan<byte> value)
