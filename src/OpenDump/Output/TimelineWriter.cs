@@ -44,14 +44,11 @@ public sealed class TimelineWriter : IAnalysisSink
     private const int ByteThreshold = 256 * 1024;
 
     /// <summary>The writer, for anything but a prepared frame line: the bytes written before it go out first.</summary>
-    private TextWriter Text
+    private TextWriter Text()
     {
-        get
-        {
-            FlushBytes();
-            _textPending = _textOfStream is not null;
-            return _output;
-        }
+        FlushBytes();
+        _textPending = _textOfStream is not null;
+        return _output;
     }
 
     private void FlushBytes()
@@ -146,12 +143,12 @@ public sealed class TimelineWriter : IAnalysisSink
         // A plain push is highlighted as a whole line, its time included.
         if (highlight)
         {
-            Text.WriteLine(_p.Push(Relative(f.TimestampMicros) + line));
+            Text().WriteLine(_p.Push(Relative(f.TimestampMicros) + line));
         }
         else
         {
             WriteRelative(f.TimestampMicros);
-            Text.WriteLine(line);
+            Text().WriteLine(line);
         }
 
         if (_verbose) WriteDetails(f);
@@ -159,19 +156,19 @@ public sealed class TimelineWriter : IAnalysisSink
 
     private void WriteDetails(OpenDFrame f)
     {
-        foreach (var d in f.Diagnostics) Text.WriteLine($"      {d.Severity.ToString().ToLowerInvariant()}: {d.Message}");
+        foreach (var d in f.Diagnostics) Text().WriteLine($"      {d.Severity.ToString().ToLowerInvariant()}: {d.Message}");
         if (f.Message is not null)
         {
-            Text.WriteLine(Indent(Pretty.Format(Redacted(f.Message))));
+            Text().WriteLine(Indent(Pretty.Format(Redacted(f.Message))));
         }
         else if (f.RawFields is { } raw)
         {
             var text = new StringBuilder();
             RawProtobuf.Render(raw, text);
-            Text.Write(Indent(text.ToString().TrimEnd('\n')) + "\n");
+            Text().Write(Indent(text.ToString().TrimEnd('\n')) + "\n");
         }
         if (f.Message is null && f.RawBody is { Length: > 0 } bytes)
-            Text.WriteLine($"      raw ({bytes.Length} bytes{(f.Decrypted || f.Encryption == EncryptionKind.None ? "" : ", encrypted")}): {Convert.ToHexStringLower(bytes.AsSpan(0, Math.Min(bytes.Length, 512)))}{(bytes.Length > 512 ? "…" : "")}");
+            Text().WriteLine($"      raw ({bytes.Length} bytes{(f.Decrypted || f.Encryption == EncryptionKind.None ? "" : ", encrypted")}): {Convert.ToHexStringLower(bytes.AsSpan(0, Math.Min(bytes.Length, 512)))}{(bytes.Length > 512 ? "…" : "")}");
     }
 
     // One builder per thread and padding appended in place: a line is rendered for every frame, on the workers.
@@ -248,29 +245,29 @@ public sealed class TimelineWriter : IAnalysisSink
     public void OnConnectionDiagnostic(TcpConnection connection, Diagnostic d, long timestampMicros)
     {
         Announce(connection, timestampMicros);
-        Text.WriteLine($"{Relative(timestampMicros)}  #{connection.Number.ToString(CultureInfo.InvariantCulture).PadRight(3)} {_p.Problem($"! {d.Severity.ToString().ToLowerInvariant()} {d.Code}: {d.Message}")}");
+        Text().WriteLine($"{Relative(timestampMicros)}  #{connection.Number.ToString(CultureInfo.InvariantCulture).PadRight(3)} {_p.Problem($"! {d.Severity.ToString().ToLowerInvariant()} {d.Code}: {d.Message}")}");
     }
 
     public void OnConnectionEvent(TcpConnection connection, ConnectionEvent e)
     {
         Announce(connection, e.TimestampMicros);
-        Text.WriteLine($"{Relative(e.TimestampMicros)}  #{connection.Number.ToString(CultureInfo.InvariantCulture).PadRight(3)} {(e.Direction == FlowDirection.ClientToServer ? "→" : "←")} {_p.Dim(e.Text)}");
+        Text().WriteLine($"{Relative(e.TimestampMicros)}  #{connection.Number.ToString(CultureInfo.InvariantCulture).PadRight(3)} {(e.Direction == FlowDirection.ClientToServer ? "→" : "←")} {_p.Dim(e.Text)}");
     }
 
     public void OnTimeOrigin(long timestampMicros) => _origin ??= timestampMicros;
 
-    public void OnCaptureDiagnostic(Diagnostic d) => Text.WriteLine(_p.Problem($"! {d.Severity.ToString().ToLowerInvariant()} {d.Code}: {d.Message}"));
+    public void OnCaptureDiagnostic(Diagnostic d) => Text().WriteLine(_p.Problem($"! {d.Severity.ToString().ToLowerInvariant()} {d.Code}: {d.Message}"));
 
     public void OnComplete(IReadOnlyList<ConnectionSummary> connections)
     {
         if (connections.Count == 0)
         {
-            Text.WriteLine("no OpenD connections found");
-            Text.Flush();
+            Text().WriteLine("no OpenD connections found");
+            Text().Flush();
             return;
         }
-        Text.WriteLine();
-        Text.WriteLine("connections:");
+        Text().WriteLine();
+        Text().WriteLine("connections:");
         foreach (var c in connections)
         {
             var who = c.ClientId is null ? "" : $" clientID={c.ClientId}";
@@ -280,9 +277,9 @@ public sealed class TimelineWriter : IAnalysisSink
             var ws = c.WebSocket is { } w ? WebSocketLine(w) : "";
             var problems = c.GapBytes > 0 || c.UnparsedBytes > 0 ? $" MISSING={c.GapBytes}B UNPARSED={c.UnparsedBytes}B" : "";
             var bytes = $" bytes c2s={c.ClientToServer.StreamBytes} s2c={c.ServerToClient.StreamBytes}";
-            Text.WriteLine($"  #{c.Connection.Number} {c.Connection.Client} → {c.Connection.Server} connID={c.ConnId ?? "?"}{who}{ver}{lang} {(c.WebSocket is null ? $"encryption={c.Encryption.Name()}" : "websocket")}{ws}{keys} frames={c.Frames}{bytes}{problems} {FormatDuration(c.LastTimestampMicros - c.FirstTimestampMicros)}");
+            Text().WriteLine($"  #{c.Connection.Number} {c.Connection.Client} → {c.Connection.Server} connID={c.ConnId ?? "?"}{who}{ver}{lang} {(c.WebSocket is null ? $"encryption={c.Encryption.Name()}" : "websocket")}{ws}{keys} frames={c.Frames}{bytes}{problems} {FormatDuration(c.LastTimestampMicros - c.FirstTimestampMicros)}");
         }
-        Text.Flush();
+        Text().Flush();
     }
 
     private static string WebSocketLine(WebSocketSummary w)
@@ -309,7 +306,7 @@ public sealed class TimelineWriter : IAnalysisSink
         }
         _lastAnnounced = c;
         _origin ??= ts;
-        Text.WriteLine($"{Relative(ts)}  #{c.Number.ToString(CultureInfo.InvariantCulture).PadRight(3)} {_p.Heading($"connection {c.Client} → {c.Server}")}{(c.HandshakeSeen ? "" : " (no TCP handshake in capture)")}");
+        Text().WriteLine($"{Relative(ts)}  #{c.Number.ToString(CultureInfo.InvariantCulture).PadRight(3)} {_p.Heading($"connection {c.Client} → {c.Server}")}{(c.HandshakeSeen ? "" : " (no TCP handshake in capture)")}");
     }
 
     private string Relative(long ts)
@@ -322,7 +319,7 @@ public sealed class TimelineWriter : IAnalysisSink
     private void WriteRelative(long ts)
     {
         Span<char> text = stackalloc char[32];
-        Text.Write(FormatRelative(ts, text));
+        Text().Write(FormatRelative(ts, text));
     }
 
     private ReadOnlySpan<char> FormatRelative(long ts, Span<char> text)
