@@ -35,4 +35,40 @@ public sealed class JsonLinesWriterTests
         Assert.Equal(sink.Frames.Count, lines.Length);
         Assert.StartsWith(System.Text.Encoding.UTF8.GetString(live.ToArray()), string.Join('\n', lines) + "\n");
     }
+
+    [Fact]
+    public void Lines_rendered_on_worker_threads_are_flushed_one_by_one_when_asked_and_are_the_same_lines()
+    {
+        string Run(bool flushEachLine, int threads, out int flushes, out int lines)
+        {
+            var output = new FlushCountingStream();
+            using (var writer = new JsonLinesWriter(output, _ => { }) { FlushEachLine = flushEachLine })
+            using (var source = new PcapFileSource(Fixtures.SdkTcp("ftaes.pcap")))
+                CaptureAnalyzer.Run(source, new AnalyzerOptions { RsaKey = OpenDump.Crypto.RsaPrivateKey.Load(Fixtures.SdkKey), Threads = threads, BatchFrames = 3, Bodies = BodyDetail.Plaintext }, writer);
+            flushes = output.FlushesWithNewData;
+            var text = System.Text.Encoding.UTF8.GetString(output.ToArray());
+            lines = text.Count(c => c == '\n');
+            return text;
+        }
+        var expected = Run(false, 1, out _, out var count);
+        var live = Run(true, 3, out var flushes, out var liveCount);
+        Assert.True(count > 20, $"{count} lines");
+        Assert.Equal(count, liveCount);
+        Assert.Equal(expected, live);
+        // Every line reached the stream and was flushed before the next one was written.
+        Assert.Equal(count, flushes);
+    }
+
+    private sealed class FlushCountingStream : MemoryStream
+    {
+        private long _flushedAt;
+        public int FlushesWithNewData { get; private set; }
+
+        public override void Flush()
+        {
+            if (Length > _flushedAt) FlushesWithNewData++;
+            _flushedAt = Length;
+            base.Flush();
+        }
+    }
 }
