@@ -545,7 +545,7 @@ public static class WireCheck
         return length <= end - pos;
     }
 
-    /// <summary>A varint of at most 10 bytes, its low 32 bits kept (ParseRawVarint32).</summary>
+    /// <summary>A varint of at most 10 bytes, its low 32 bits kept (ParseRawVarint32), within <paramref name="end"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool ReadVarint32(ReadOnlySpan<byte> buf, ref int pos, int end, out uint value)
     {
@@ -566,7 +566,7 @@ public static class WireCheck
                 return true;
             }
         }
-        var ok = ReadVarintSlow(buf, ref pos, end, out var v);
+        var ok = RawProtobuf.TryVarint(buf[..end], ref pos, out var v);
         value = (uint)v;
         return ok;
     }
@@ -579,44 +579,7 @@ public static class WireCheck
             pos++;
             return true;
         }
-        // Market data is full of long varints (volumes, sequence numbers, times): the first byte without the
-        // continuation bit is found among the next eight at once; a varint longer than that takes the loop.
-        if (end - pos >= 8)
-        {
-            var stops = ~System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(buf.Slice(pos, 8)) & 0x8080808080808080UL;
-            if (stops != 0)
-            {
-                pos += (System.Numerics.BitOperations.TrailingZeroCount(stops) >> 3) + 1;
-                return true;
-            }
-        }
-        return ReadVarintSlow(buf, ref pos, end, out _);
-    }
-
-    private static bool ReadVarintSlow(ReadOnlySpan<byte> buf, ref int pos, int end, out ulong value)
-    {
-        ulong result = 0;
-        var shift = 0;
-        var p = pos;
-        for (var i = 0; i < 10; i++)
-        {
-            if (p >= end)
-            {
-                value = 0;
-                return false;
-            }
-            var b = buf[p++];
-            result |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                pos = p;
-                value = result;
-                return true;
-            }
-            shift += 7;
-        }
-        value = 0;
-        return false; // malformed: more than 10 bytes
+        return RawProtobuf.TrySkipVarint(buf[..end], ref pos);
     }
 
     // ---- the exact required-field walk when a singular message field occurs more than once ----

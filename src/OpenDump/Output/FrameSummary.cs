@@ -235,23 +235,20 @@ public static class FrameSummary
     {
         value = default;
         number = wireType = 0;
-        if (!TryVarint(body, ref pos, out var tag)) return false;
+        if (!RawProtobuf.TryVarint(body, ref pos, out var tag)) return false;
         number = (int)(tag >> 3);
         wireType = (int)(tag & 7);
         var start = pos;
         switch (wireType)
         {
             case 0:
-                // A long varint's end is found among the next eight bytes at once; a longer one takes the loop.
-                var stops = body.Length - pos >= 8 ? ~System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(body.Slice(pos, 8)) & 0x8080808080808080UL : 0;
-                if (stops != 0) pos += (System.Numerics.BitOperations.TrailingZeroCount(stops) >> 3) + 1;
-                else if (!RawProtobuf.TryVarint(body, ref pos, out _)) return false;
+                if (!RawProtobuf.TrySkipVarint(body, ref pos)) return false;
                 break;
             case 1:
                 pos += 8;
                 break;
             case 2:
-                if (!TryVarint(body, ref pos, out var length) || length > (ulong)(body.Length - pos)) return false;
+                if (!RawProtobuf.TryVarint(body, ref pos, out var length) || length > (ulong)(body.Length - pos)) return false;
                 start = pos;
                 pos += (int)length;
                 break;
@@ -264,18 +261,6 @@ public static class FrameSummary
         if (pos > body.Length) return false;
         value = body[start..pos];
         return true;
-    }
-
-    /// <summary>Tags and lengths are mostly one byte: read here without a call.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static bool TryVarint(ReadOnlySpan<byte> body, scoped ref int pos, out ulong value)
-    {
-        if ((uint)pos < (uint)body.Length && body[pos] < 0x80)
-        {
-            value = body[pos++];
-            return true;
-        }
-        return RawProtobuf.TryVarint(body, ref pos, out value);
     }
 
     private static ulong ReadVarint(ReadOnlySpan<byte> value)

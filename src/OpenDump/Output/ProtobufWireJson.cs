@@ -268,55 +268,7 @@ public static class ProtobufWireJson
 
     /// <summary>ParseRawVarint64: at most 10 bytes, bits past 63 dropped.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static bool ReadVarint64(ReadOnlySpan<byte> data, ref int pos, out ulong value)
-    {
-        var p = pos;
-        if ((uint)p < (uint)data.Length && data[p] < 0x80)
-        {
-            value = data[p];
-            pos = p + 1;
-            return true;
-        }
-        return ReadLongVarint(data, ref pos, out value);
-    }
-
-    private static bool ReadLongVarint(ReadOnlySpan<byte> data, ref int pos, out ulong value)
-    {
-        var p = pos;
-        // Up to eight bytes decoded at once (volumes, sequence numbers, times are long varints): the first byte
-        // without the continuation bit ends it, and the 7-bit groups are packed together by halves.
-        if (data.Length - p >= 8)
-        {
-            var word = BinaryPrimitives.ReadUInt64LittleEndian(data.Slice(p, 8));
-            var stops = ~word & 0x8080808080808080UL;
-            if (stops != 0)
-            {
-                var length = (System.Numerics.BitOperations.TrailingZeroCount(stops) >> 3) + 1;
-                var x = length == 8 ? word : word & ((1UL << (8 * length)) - 1);
-                x = ((x & 0x7f007f007f007f00UL) >> 1) | (x & 0x007f007f007f007fUL);
-                x = ((x & 0x3fff00003fff0000UL) >> 2) | (x & 0x00003fff00003fffUL);
-                x = ((x & 0x0fffffff00000000UL) >> 4) | (x & 0x000000000fffffffUL);
-                value = x;
-                pos = p + length;
-                return true;
-            }
-        }
-        ulong result = 0;
-        for (var shift = 0; shift < 64; shift += 7)
-        {
-            if ((uint)p >= (uint)data.Length) break;
-            var b = data[p++];
-            result |= (ulong)(b & 0x7f) << shift;
-            if (b < 0x80)
-            {
-                value = result;
-                pos = p;
-                return true;
-            }
-        }
-        value = 0;
-        return false;
-    }
+    private static bool ReadVarint64(ReadOnlySpan<byte> data, ref int pos, out ulong value) => Decoding.RawProtobuf.TryVarint(data, ref pos, out value);
 
     /// <summary>
     /// ParseRawVarint32 (tags and lengths): the same bytes as a 64-bit varint (up to 10, the 10th below 0x80),
