@@ -63,17 +63,7 @@ namespace OpenDump.Tests.Decoding
 
         // ---- byte builders ----
 
-        private static byte[] Varint(ulong v)
-        {
-            var bytes = new List<byte>();
-            while (v >= 0x80)
-            {
-                bytes.Add((byte)(v | 0x80));
-                v >>= 7;
-            }
-            bytes.Add((byte)v);
-            return bytes.ToArray();
-        }
+        private static byte[] Varint(ulong v) => Support.WireBytes.Varint(v);
 
         private static byte[] Tag(int field, int wireType) => Varint(((ulong)(uint)field << 3) | (uint)wireType);
 

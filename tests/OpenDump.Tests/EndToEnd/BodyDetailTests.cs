@@ -24,7 +24,7 @@ namespace OpenDump.Tests.EndToEnd;
 /// </summary>
 public sealed class BodyDetailTests
 {
-    public static TheoryData<string> Captures => new() { "sdk/tcp/plain.pcap", "sdk/tcp/ftaes.pcap", "sdk/tcp/cbc.pcap", "sdk/ws/ws_basic.pcap", "sample" };
+    public static TheoryData<string> Captures => Fixtures.EndToEndCaptures;
 
     [Theory]
     [MemberData(nameof(Captures))]

@@ -21,7 +21,7 @@ public sealed class ThreadingTests
 {
     private static readonly (int Threads, int Batch)[] Layouts = [(2, 1), (3, 5), (4, 64)];
 
-    public static TheoryData<string> Captures => new() { "sdk/tcp/plain.pcap", "sdk/tcp/ftaes.pcap", "sdk/tcp/cbc.pcap", "sdk/ws/ws_basic.pcap", "sample" };
+    public static TheoryData<string> Captures => Fixtures.EndToEndCaptures;
 
     [Theory]
     [MemberData(nameof(Captures))]

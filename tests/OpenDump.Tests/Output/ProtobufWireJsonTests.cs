@@ -818,17 +818,7 @@ namespace OpenDump.Tests.ProtobufWireJsonCheck
                 return padded;
             }
 
-            public static byte[] Varint(ulong v)
-            {
-                var bytes = new List<byte>();
-                while (v >= 0x80)
-                {
-                    bytes.Add((byte)(v | 0x80));
-                    v >>= 7;
-                }
-                bytes.Add((byte)v);
-                return bytes.ToArray();
-            }
+            public static byte[] Varint(ulong v) => WireBytes.Varint(v);
 
             public static ulong ReadVarint(ReadOnlySpan<byte> data, ref int pos)
             {

@@ -20,6 +20,9 @@ public static class Fixtures
         ? (System.IO.Path.Combine(RepoRoot, "captures", "sample.pcap"), OpenDump.Crypto.RsaPrivateKey.Load(System.IO.Path.Combine(RepoRoot, "captures", OpenDump.Testing.SampleCapture.KeyFileName)))
         : (Path(name.Split('/')), name.Contains("/tcp/") ? OpenDump.Crypto.RsaPrivateKey.Load(SdkKey) : null);
 
+    /// <summary>Every capture the end-to-end comparisons run on (names for <see cref="CaptureWithKey"/>).</summary>
+    public static Xunit.TheoryData<string> EndToEndCaptures => new() { "sdk/tcp/plain.pcap", "sdk/tcp/ftaes.pcap", "sdk/tcp/cbc.pcap", "sdk/ws/ws_basic.pcap", "sample" };
+
     /// <summary>The repository root, found from the test assembly's location.</summary>
     public static string RepoRoot
     {
