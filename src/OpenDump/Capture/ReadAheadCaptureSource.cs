@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
+using OpenDump.Threading;
 
 namespace OpenDump.Capture;
 
@@ -15,13 +16,12 @@ public sealed class ReadAheadCaptureSource : ICaptureSource
     private readonly int _blockBytes;
     private readonly int _blockPackets;
     private readonly ICaptureSource _inner;
-    private readonly BlockingCollection<Block> _full;
+    private readonly HandOffQueue<Block> _full;
     private readonly ConcurrentBag<Block> _spare = [];
-    private readonly CancellationTokenSource _stop = new();
     private readonly Thread _reader;
     private Block? _current;
     private bool _ended;
-    // Written by the reader before it completes _full, read by the consumer only after that.
+    // Written by the reader before it closes _full, read by the consumer only after that.
     private CaptureProblem? _innerProblem;
     private ExceptionDispatchInfo? _failure;
 
@@ -35,7 +35,7 @@ public sealed class ReadAheadCaptureSource : ICaptureSource
         _inner = inner;
         _blockBytes = blockBytes;
         _blockPackets = blockPackets;
-        _full = new BlockingCollection<Block>(blocksInFlight);
+        _full = new HandOffQueue<Block>(blocksInFlight);
         Name = inner.Name;
         Length = inner.Length;
         _reader = new Thread(ReadLoop) { IsBackground = true, Name = "opendump read-ahead" };
@@ -77,7 +77,7 @@ public sealed class ReadAheadCaptureSource : ICaptureSource
             // The packets handed out from the current block are valid until this call: only now may it be refilled.
             if (_current is not null) _spare.Add(_current);
             _current = null;
-            if (_ended || !_full.TryTake(out _current, Timeout.Infinite))
+            if (_ended || !_full.Take(out _current))
             {
                 _ended = true;
                 _failure?.Throw();
@@ -100,7 +100,7 @@ public sealed class ReadAheadCaptureSource : ICaptureSource
                 {
                     if (block.Count > 0)
                     {
-                        Publish(block);
+                        if (!Publish(block)) return;
                         block = Take();
                     }
                     // A packet larger than a block gets a block of its own size.
@@ -110,18 +110,14 @@ public sealed class ReadAheadCaptureSource : ICaptureSource
                 block.Packets[block.Count++] = new Slot(p.Number, p.TimestampMicros, p.LinkType, block.Used, data.Length, p.OriginalLength);
                 block.Used += data.Length;
             }
-            if (block.Count > 0) Publish(block);
+            if (block.Count > 0 && !Publish(block)) return;
             _innerProblem = _inner.Problem;
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-            return;
         }
         catch (Exception e)
         {
             _failure = ExceptionDispatchInfo.Capture(e);
         }
-        _full.CompleteAdding();
+        _full.Close();
     }
 
     private Block Take()
@@ -132,18 +128,17 @@ public sealed class ReadAheadCaptureSource : ICaptureSource
         return block;
     }
 
-    private void Publish(Block block)
+    // False once the consumer has gone (disposed early).
+    private bool Publish(Block block)
     {
         block.Position = _inner.Position;
-        _full.Add(block, _stop.Token);
+        return _full.Add(block);
     }
 
     public void Dispose()
     {
-        _stop.Cancel();
+        _full.Close();
         _reader.Join();
-        _full.Dispose();
-        _stop.Dispose();
         _inner.Dispose();
     }
 }

@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using OpenDump.Diagnostics;
 using OpenDump.Reassembly;
+using OpenDump.Threading;
 
 namespace OpenDump.Session;
 
@@ -20,12 +20,10 @@ internal sealed class ParallelDelivery : FrameDelivery
     private readonly int _batchFrames;
     private readonly int _maxInFlight;
     private readonly Thread[] _workers;
-    private readonly ConcurrentQueue<Batch> _work = new();
-    private readonly SemaphoreSlim _workReady = new(0);
+    private readonly HandOffQueue<Batch> _work = new();
     private readonly Queue<Batch> _inFlight = new();
     private readonly Stack<Batch> _spare = new();
     private Batch _current;
-    private volatile bool _stopping;
 
     public ParallelDelivery(IAnalysisSink sink, int threads, int batchFrames, BodyDetail bodies) : base(sink, bodies)
     {
@@ -48,7 +46,8 @@ internal sealed class ParallelDelivery : FrameDelivery
         public int Frames;
         public byte[] Bodies = new byte[64 * 1024];
         public int BodiesUsed;
-        public readonly ManualResetEventSlim Done = new(false);
+        // No spinning before sleeping: see HandOffQueue.
+        public readonly ManualResetEventSlim Done = new(false, spinCount: 0);
         public ExceptionDispatchInfo? Failure;
 
         public ref Entry Add()
@@ -138,8 +137,7 @@ internal sealed class ParallelDelivery : FrameDelivery
         if (batch.Count == 0) return;
         _current = _spare.Count > 0 ? _spare.Pop() : new Batch();
         _inFlight.Enqueue(batch);
-        _work.Enqueue(batch);
-        _workReady.Release();
+        _work.Add(batch);
         DeliverFinished();
         while (_inFlight.Count > _maxInFlight)
         {
@@ -150,7 +148,7 @@ internal sealed class ParallelDelivery : FrameDelivery
 
     private bool TryHelp()
     {
-        if (!_work.TryDequeue(out var batch)) return false;
+        if (!_work.TryTake(out var batch)) return false;
         Process(batch);
         return true;
     }
@@ -199,19 +197,12 @@ internal sealed class ParallelDelivery : FrameDelivery
 
     private void WorkerLoop()
     {
-        while (true)
-        {
-            _workReady.Wait();
-            if (_work.TryDequeue(out var batch)) Process(batch);
-            else if (_stopping) return;
-        }
+        while (_work.Take(out var batch)) Process(batch);
     }
 
     public override void Dispose()
     {
-        _stopping = true;
-        _workReady.Release(_workers.Length);
+        _work.Close();
         foreach (var worker in _workers) worker.Join();
-        _workReady.Dispose();
     }
 }
