@@ -21,4 +21,13 @@ internal sealed class PacketCopier(int linkType)
         Count++;
         return new CapturedPacket(Count, (long)tv.Seconds * 1_000_000 + (long)tv.MicroSeconds, linkType, _buffer.AsMemory(0, data.Length), data.Length);
     }
+
+    /// <summary>The same from libpcap's own record header (<see cref="PcapRecordHeader"/>): no SharpPcap objects per packet.</summary>
+    public CapturedPacket Copy(long timestampMicros, ReadOnlySpan<byte> data)
+    {
+        if (_buffer.Length < data.Length) _buffer = new byte[Math.Max(data.Length, _buffer.Length * 2)];
+        data.CopyTo(_buffer);
+        Count++;
+        return new CapturedPacket(Count, timestampMicros, linkType, _buffer.AsMemory(0, data.Length), data.Length);
+    }
 }

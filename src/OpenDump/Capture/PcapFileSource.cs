@@ -12,6 +12,8 @@ public sealed class PcapFileSource : ICaptureSource
     private readonly CaptureReaderDevice _device;
     private readonly bool _classicPcap;
     private readonly PacketCopier _copier;
+    private readonly TimestampResolution _resolution;
+    private readonly bool _readsPointers = PcapRecordHeader.Supported;
     private long _offset;
 
     public PcapFileSource(string path)
@@ -41,6 +43,8 @@ public sealed class PcapFileSource : ICaptureSource
             throw new CaptureOpenException($"{Name}: not a readable pcap or pcapng file ({e.Message.Trim()})", e);
         }
         _copier = new PacketCopier((int)_device.LinkType);
+        // libpcap scales every record to the precision asked for at open; it does not change while reading.
+        _resolution = _device.TimestampResolution;
         // Classic pcap: 24-byte file header, then 16 bytes before each record; pcapng offsets are not tracked.
         _offset = _classicPcap ? 24 : 0;
     }
@@ -69,6 +73,9 @@ public sealed class PcapFileSource : ICaptureSource
         }
     }
 
+    /// <summary>Whether records are read through <see cref="PcapRecordHeader"/> rather than SharpPcap's packet objects (tests).</summary>
+    internal bool ReadsRecordPointers => _readsPointers;
+
     /// <summary>Whether the file is read through <see cref="BufferedCaptureFile"/> rather than libpcap's own open (tests).</summary>
     internal bool ReadsThroughLargeBuffer => _device is CaptureHandleReaderDevice;
 
@@ -77,7 +84,44 @@ public sealed class PcapFileSource : ICaptureSource
     public long? Position => _classicPcap ? _offset : null;
     public long? Length { get; }
 
-    public bool TryReadNext(out CapturedPacket packet)
+    public bool TryReadNext(out CapturedPacket packet) => _readsPointers ? TryReadNextRecord(out packet) : TryReadNextCapture(out packet);
+
+    private bool TryReadNextRecord(out CapturedPacket packet)
+    {
+        packet = default;
+        if (Problem is not null) return false;
+        nint header = 0, data = 0;
+        int result;
+        try
+        {
+            result = _device.GetNextPacketPointers(ref header, ref data);
+        }
+        catch (Exception e) when (e is PcapException or InvalidOperationException)
+        {
+            Problem = Truncated(e.Message);
+            return false;
+        }
+
+        // pcap_next_ex: 1 a packet, -2 the end of the file; anything else (-1, or a 0 that a file never gives) is a read error.
+        switch (result)
+        {
+            case 1:
+                break;
+            case -2:
+                return false;
+            default:
+                Problem = Truncated(_device.LastError);
+                return false;
+        }
+
+        var bytes = PcapRecordHeader.Read(header, data, _resolution, out var timestampMicros);
+        packet = _copier.Copy(timestampMicros, bytes);
+        _offset += 16 + packet.Data.Length;
+        return true;
+    }
+
+    /// <summary>Through SharpPcap's packet objects (tests compare both; platforms whose pcap_pkthdr layout is not known here).</summary>
+    internal bool TryReadNextCapture(out CapturedPacket packet)
     {
         packet = default;
         if (Problem is not null) return false;

@@ -39,6 +39,73 @@ public sealed class PcapFileSourceTests
         Assert.Null(source.Problem);
     }
 
+    /// <summary>
+    /// Records read from libpcap's header pointer must be SharpPcap's packets: the same bytes and times (a
+    /// nanosecond file's fractions that round either way included), and the same problem where the file is cut.
+    /// </summary>
+    [Theory]
+    [InlineData("sdk/tcp/ftaes.pcap", 0)]
+    [InlineData("sdk/ws/ws_basic.pcap", 0)]
+    [InlineData("nanosecond", 0)]
+    [InlineData("nanosecond", 37)]
+    [InlineData("sdk/tcp/cbc.pcap", 1000)]
+    [InlineData("sdk/tcp/cbc.pcap", 10)]
+    public void Record_pointers_give_sharppcaps_packets_times_and_problems(string name, int cutBytes)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"opendump-records-{Guid.NewGuid():N}.pcap");
+        var bytes = name == "nanosecond" ? NanosecondPcap() : File.ReadAllBytes(Fixtures.Path(name.Split('/')));
+        File.WriteAllBytes(path, bytes.AsSpan(0, bytes.Length - cutBytes).ToArray());
+        try
+        {
+            using var viaPointers = new PcapFileSource(path);
+            using var viaObjects = new PcapFileSource(path);
+            if (OperatingSystem.IsLinux()) Assert.True(viaPointers.ReadsRecordPointers);
+            var count = 0;
+            while (true)
+            {
+                var more = viaPointers.TryReadNext(out var a);
+                Assert.Equal(more, viaObjects.TryReadNextCapture(out var b));
+                if (!more) break;
+                count++;
+                Assert.Equal(b.Number, a.Number);
+                Assert.Equal(b.TimestampMicros, a.TimestampMicros);
+                Assert.Equal(b.OriginalLength, a.OriginalLength);
+                Assert.Equal(b.Data.ToArray(), a.Data.ToArray());
+            }
+            Assert.True(count >= 5, $"{count} packets");
+            Assert.Equal(viaObjects.Problem, viaPointers.Problem);
+            Assert.Equal(cutBytes > 0, viaPointers.Problem is not null);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    // A classic pcap with nanosecond times (magic a1b23c4d): fractions just under, at and over each rounding point.
+    private static byte[] NanosecondPcap()
+    {
+        using var stream = new MemoryStream();
+        using var w = new BinaryWriter(stream);
+        w.Write(0xa1b23c4du);
+        w.Write((ushort)2);
+        w.Write((ushort)4);
+        w.Write(0);
+        w.Write(0u);
+        w.Write(65535u);
+        w.Write(1u); // Ethernet
+        uint[] fractions = [0, 1, 499, 500, 501, 999, 1000, 123_456_789, 999_999_499, 999_999_500, 999_999_999];
+        for (var i = 0; i < fractions.Length; i++)
+        {
+            w.Write(1_764_000_000u + (uint)i);
+            w.Write(fractions[i]);
+            w.Write(60u);
+            w.Write(60u);
+            w.Write(Enumerable.Range(i, 60).Select(b => (byte)b).ToArray());
+        }
+        return stream.ToArray();
+    }
+
     [Fact]
     public void A_file_that_is_not_a_capture_is_refused_with_libpcaps_reason()
     {
