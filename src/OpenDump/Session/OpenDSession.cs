@@ -22,7 +22,7 @@ public sealed class OpenDSession : IConnectionSession
     private readonly SessionContext _context;
     private readonly FrameAssembler _c2s;
     private readonly FrameAssembler _s2c;
-    private readonly Dictionary<(uint ProtoId, uint SerialNo), (long Frame, long Timestamp)> _pending = new();
+    private readonly Dictionary<(uint ProtoId, uint SerialNo), (FrameNumberSlot Slot, long Timestamp)> _pending = new();
     private readonly List<Diagnostic> _diagnostics = [];
     private readonly HashSet<string> _saidOnce = [];
 
@@ -351,17 +351,18 @@ public sealed class OpenDSession : IConnectionSession
         // The decoding's diagnostics come after those of decryption and before those of pairing.
         var decodeDiagnosticsAt = diagnostics.Count;
 
-        var number = _context.NextFrameNumber();
         var kind = FrameKind.Request;
-        long? requestFrame = null, latency = null;
+        FrameNumberSlot? slot = null, requestSlot = null;
+        long? latency = null;
         if (direction == FlowDirection.ClientToServer)
         {
-            _pending[(header.ProtoId, header.SerialNo)] = (number, position.TimestampMicros);
+            slot = new FrameNumberSlot();
+            _pending[(header.ProtoId, header.SerialNo)] = (slot, position.TimestampMicros);
         }
         else if (_pending.Remove((header.ProtoId, header.SerialNo), out var request))
         {
             kind = FrameKind.Response;
-            requestFrame = request.Frame;
+            requestSlot = request.Slot;
             latency = position.TimestampMicros - request.Timestamp;
         }
         else if (proto is null || ProtoCatalog.PushIds.Contains(header.ProtoId) || proto.Request is null)
@@ -378,7 +379,6 @@ public sealed class OpenDSession : IConnectionSession
 
         var frame = new OpenDFrame
         {
-            Number = number,
             TimestampMicros = position.TimestampMicros,
             PacketNumber = position.PacketNumber,
             Connection = _connection,
@@ -394,7 +394,8 @@ public sealed class OpenDSession : IConnectionSession
             Encryption = encryption,
             Decrypted = decrypted,
             Sha1Ok = sha1Ok,
-            RequestFrame = requestFrame,
+            NumberSlot = slot,
+            RequestSlot = requestSlot,
             LatencyMicros = latency,
             RawBody = haveBody ? null : wireBody.ToArray(),
             Diagnostics = diagnostics.Count == 0 ? [] : diagnostics.ToArray(),
@@ -586,13 +587,10 @@ public sealed class SessionContext
     }
 
     public IReadOnlyList<KeyLogEntry> SuppliedKeys { get; }
-    private long _frameNumber;
     public ProtoRegistry Registry { get; }
     public RsaPrivateKey? RsaKey { get; }
     public uint MaxBodyLen { get; }
     /// <summary>Where frames and everything else the sessions say go, in order, on their way to the sink.</summary>
     internal FrameDelivery Delivery { get; }
     public IAnalysisSink Sink => Delivery;
-    public long NextFrameNumber() => ++_frameNumber;
-    public long FramesSoFar => _frameNumber;
 }
