@@ -45,7 +45,7 @@ public sealed class CaptureAnalyzer : IStreamHandler, IDisposable
         while (source.TryReadNext(out var packet))
         {
             analyzer.ProcessPacket(packet);
-            if (progress is not null && (packet.Number & 0x3ff) == 0) progress(source, analyzer._sink.Frames);
+            if (progress is not null && (packet.Number & 0x3ff) == 0) progress(source, analyzer._context.FramesSoFar);
         }
         if (source.Problem is { } problem) analyzer._sink.OnCaptureDiagnostic(Diagnostic.Error(problem.Code, problem.Message));
         return analyzer.Finish(source.Problem);
@@ -87,7 +87,7 @@ public sealed class CaptureAnalyzer : IStreamHandler, IDisposable
             _reassembler.Finish();
             _sink.OnComplete(_allSessions.Select(s => s.Summarize()).ToArray());
         }
-        return new AnalysisSummary(_packets, _segments, _nonTcp, _malformed, _allSessions.Count, _sink.Frames, captureProblem);
+        return new AnalysisSummary(_packets, _segments, _nonTcp, _malformed, _allSessions.Count, _context.FramesSoFar, captureProblem);
     }
 
     void IStreamHandler.OnConnectionOpened(TcpConnection connection)

@@ -23,24 +23,6 @@ internal abstract class FrameDelivery : IAnalysisSink, IDisposable
     /// <summary>See <see cref="AnalyzerOptions.Bodies"/>.</summary>
     protected BodyDetail Bodies { get; }
 
-    private long _frames;
-
-    /// <summary>Frames handed over (and numbered) so far.</summary>
-    public long Frames => _frames;
-
-    /// <summary>Gives the frame its number (and a response its request's): here, because frames arrive here in capture order.</summary>
-    protected void Number(OpenDFrame frame)
-    {
-        var number = ++_frames;
-        frame.Number = number;
-        if (frame.NumberSlot is { } slot) slot.Number = number;
-        if (frame.RequestSlot is { } request)
-        {
-            frame.RequestFrame = request.Number;
-            frame.RequestSlot = null;
-        }
-    }
-
     public static FrameDelivery Create(IAnalysisSink sink, int threads, int batchFrames, BodyDetail bodies = BodyDetail.Message) =>
         threads <= 1 ? new InlineDelivery(sink, bodies) : new ParallelDelivery(sink, threads, batchFrames, bodies);
 
@@ -64,16 +46,11 @@ internal sealed class InlineDelivery(IAnalysisSink sink, BodyDetail bodies) : Fr
 {
     public override void OnFrame(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt)
     {
-        Number(frame);
         FrameBodies.DecodeInto(frame, plain, diagnosticsAt, Bodies);
         Sink.OnFrame(frame);
     }
 
-    public override void OnFrame(OpenDFrame frame)
-    {
-        Number(frame);
-        Sink.OnFrame(frame);
-    }
+    public override void OnFrame(OpenDFrame frame) => Sink.OnFrame(frame);
     public override void OnConnectionDiagnostic(TcpConnection connection, Diagnostic diagnostic, long timestampMicros) => Sink.OnConnectionDiagnostic(connection, diagnostic, timestampMicros);
     public override void OnConnectionEvent(TcpConnection connection, ConnectionEvent connectionEvent) => Sink.OnConnectionEvent(connection, connectionEvent);
     public override void OnCaptureDiagnostic(Diagnostic diagnostic) => Sink.OnCaptureDiagnostic(diagnostic);

@@ -20,8 +20,7 @@ public enum FrameKind
 /// </summary>
 public sealed record OpenDFrame
 {
-    /// <summary>From 1 in capture order over all connections; given when the frame is handed to the outputs (<see cref="FrameDelivery"/>), since connections may be analysed on different threads.</summary>
-    public long Number { get; internal set; }
+    public required long Number { get; init; }
     public required long TimestampMicros { get; init; }
     public required long PacketNumber { get; init; }
     public required TcpConnection Connection { get; init; }
@@ -49,7 +48,7 @@ public sealed record OpenDFrame
     /// <summary>Null when the body could not be decrypted, so there was nothing to hash.</summary>
     public required bool? Sha1Ok { get; init; }
     /// <summary>For a response: the frame number of its request and the time between them.</summary>
-    public long? RequestFrame { get; internal set; }
+    public long? RequestFrame { get; init; }
     public long? LatencyMicros { get; init; }
     public int? RetType { get; internal set; }
     public string? RetMsg { get; internal set; }
@@ -65,12 +64,6 @@ public sealed record OpenDFrame
     public IReadOnlyList<RawField>? RawFields { get; internal set; }
     public IReadOnlyList<Diagnostic> Diagnostics { get; internal set; } = [];
 
-    /// <summary>A request's number, for the response that pairs with it before either is numbered.</summary>
-    internal FrameNumberSlot? NumberSlot { get; init; }
-
-    /// <summary>A response's request, until it is numbered and its <see cref="RequestFrame"/> set.</summary>
-    internal FrameNumberSlot? RequestSlot { get; set; }
-
     /// <summary>What a sink rendered ahead for this frame in <see cref="IAnalysisSink.PrepareFrame"/>, taken back in its OnFrame.</summary>
     internal PreparedOutput? Prepared { get; set; }
 
@@ -78,15 +71,6 @@ public sealed record OpenDFrame
     /// <summary>The schema of this frame's body: its protocol's Request or Response, by direction; null when there is none.</summary>
     public Google.Protobuf.Reflection.MessageDescriptor? BodyDescriptor => Proto?.For(Direction == FlowDirection.ClientToServer);
     public byte? ProtoVer => Header?.ProtoVer;
-}
-
-/// <summary>
-/// Where a request's frame number will be once it is given: a session pairs a response with its request
-/// before either has a number, and keeps only this (not the request frame) while the request is unanswered.
-/// </summary>
-internal sealed class FrameNumberSlot
-{
-    public long Number;
 }
 
 /// <summary>

@@ -22,7 +22,7 @@ public sealed class OpenDSession : IConnectionSession
     private readonly SessionContext _context;
     private readonly FrameAssembler _c2s;
     private readonly FrameAssembler _s2c;
-    private readonly Dictionary<(uint ProtoId, uint SerialNo), (FrameNumberSlot Slot, long Timestamp)> _pending = new();
+    private readonly Dictionary<(uint ProtoId, uint SerialNo), (long Frame, long Timestamp)> _pending = new();
     private readonly List<Diagnostic> _diagnostics = [];
     private readonly HashSet<string> _saidOnce = [];
 
@@ -351,18 +351,17 @@ public sealed class OpenDSession : IConnectionSession
         // The decoding's diagnostics come after those of decryption and before those of pairing.
         var decodeDiagnosticsAt = diagnostics.Count;
 
+        var number = _context.NextFrameNumber();
         var kind = FrameKind.Request;
-        FrameNumberSlot? slot = null, requestSlot = null;
-        long? latency = null;
+        long? requestFrame = null, latency = null;
         if (direction == FlowDirection.ClientToServer)
         {
-            slot = new FrameNumberSlot();
-            _pending[(header.ProtoId, header.SerialNo)] = (slot, position.TimestampMicros);
+            _pending[(header.ProtoId, header.SerialNo)] = (number, position.TimestampMicros);
         }
         else if (_pending.Remove((header.ProtoId, header.SerialNo), out var request))
         {
             kind = FrameKind.Response;
-            requestSlot = request.Slot;
+            requestFrame = request.Frame;
             latency = position.TimestampMicros - request.Timestamp;
         }
         else if (proto is null || ProtoCatalog.PushIds.Contains(header.ProtoId) || proto.Request is null)
@@ -379,6 +378,7 @@ public sealed class OpenDSession : IConnectionSession
 
         var frame = new OpenDFrame
         {
+            Number = number,
             TimestampMicros = position.TimestampMicros,
             PacketNumber = position.PacketNumber,
             Connection = _connection,
@@ -394,8 +394,7 @@ public sealed class OpenDSession : IConnectionSession
             Encryption = encryption,
             Decrypted = decrypted,
             Sha1Ok = sha1Ok,
-            NumberSlot = slot,
-            RequestSlot = requestSlot,
+            RequestFrame = requestFrame,
             LatencyMicros = latency,
             RawBody = haveBody ? null : wireBody.ToArray(),
             Diagnostics = diagnostics.Count == 0 ? [] : diagnostics.ToArray(),
@@ -587,10 +586,13 @@ public sealed class SessionContext
     }
 
     public IReadOnlyList<KeyLogEntry> SuppliedKeys { get; }
+    private long _frameNumber;
     public ProtoRegistry Registry { get; }
     public RsaPrivateKey? RsaKey { get; }
     public uint MaxBodyLen { get; }
     /// <summary>Where frames and everything else the sessions say go, in order, on their way to the sink.</summary>
     internal FrameDelivery Delivery { get; }
     public IAnalysisSink Sink => Delivery;
+    public long NextFrameNumber() => ++_frameNumber;
+    public long FramesSoFar => _frameNumber;
 }

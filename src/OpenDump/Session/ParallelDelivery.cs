@@ -78,7 +78,6 @@ internal sealed class ParallelDelivery : FrameDelivery
 
     public override void OnFrame(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt)
     {
-        Number(frame);
         var batch = _current;
         if (batch.BodiesUsed + plain.Length > batch.Bodies.Length)
         {
@@ -99,7 +98,6 @@ internal sealed class ParallelDelivery : FrameDelivery
 
     public override void OnFrame(OpenDFrame frame)
     {
-        Number(frame);
         var batch = _current;
         batch.Add().Frame = frame;
         batch.Frames++;

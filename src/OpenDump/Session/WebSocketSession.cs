@@ -32,7 +32,7 @@ public sealed class WebSocketSession : IConnectionSession
     private readonly SessionContext _context;
     private readonly WebSocketReader _c2s;
     private readonly WebSocketReader _s2c;
-    private readonly Dictionary<ulong, (FrameNumberSlot Slot, long Timestamp, uint Cmd)> _pending = new();
+    private readonly Dictionary<ulong, (long Frame, long Timestamp, uint Cmd)> _pending = new();
     private readonly List<Diagnostic> _diagnostics = [];
     private readonly HashSet<string> _saidOnce = [];
     private ConnectionSummary _summary;
@@ -206,20 +206,19 @@ public sealed class WebSocketSession : IConnectionSession
         // A header error may come with no body at all: then there is nothing to decode, and nothing is wrong with that.
         var decode = (!body.IsEmpty || header.Error is null or 0) && !ReferenceEquals(proto, DisconnectedProto);
 
+        var number = _context.NextFrameNumber();
         var kind = FrameKind.Request;
-        FrameNumberSlot? slot = null, requestSlot = null;
-        long? latency = null;
+        long? requestFrame = null, latency = null;
         if (direction == FlowDirection.ClientToServer)
         {
             if (_pending.ContainsKey(header.Section))
                 diagnostics.Add(Diagnostic.Info(DiagnosticCodes.UnpairedResponse, $"section {header.Section} is reused while an earlier request with it is unanswered"));
-            slot = new FrameNumberSlot();
-            _pending[header.Section] = (slot, position.TimestampMicros, header.Cmd);
+            _pending[header.Section] = (number, position.TimestampMicros, header.Cmd);
         }
         else if (_pending.Remove(header.Section, out var request))
         {
             kind = FrameKind.Response;
-            requestSlot = request.Slot;
+            requestFrame = request.Frame;
             latency = position.TimestampMicros - request.Timestamp;
             if (request.Cmd != header.Cmd)
                 diagnostics.Add(Diagnostic.Warning(DiagnosticCodes.UnpairedResponse, $"answers section {header.Section}, whose request was cmd {request.Cmd}, with cmd {header.Cmd}"));
@@ -235,6 +234,7 @@ public sealed class WebSocketSession : IConnectionSession
 
         var frame = new OpenDFrame
         {
+            Number = number,
             TimestampMicros = position.TimestampMicros,
             PacketNumber = position.PacketNumber,
             Connection = _connection,
@@ -250,8 +250,7 @@ public sealed class WebSocketSession : IConnectionSession
             Encryption = EncryptionKind.None,
             Decrypted = false,
             Sha1Ok = null,
-            NumberSlot = slot,
-            RequestSlot = requestSlot,
+            RequestFrame = requestFrame,
             LatencyMicros = latency,
             Diagnostics = diagnostics.Count == 0 ? [] : diagnostics.ToArray(),
         };
