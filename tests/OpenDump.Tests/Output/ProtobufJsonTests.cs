@@ -155,9 +155,11 @@ public sealed class ProtobufJsonTests
         var taken = 0;
         for (var i = 0; i < 400_000; i++)
         {
-            var v = (i % 4) switch
+            var v = (i % 5) switch
             {
                 0 => BitConverter.Int64BitsToDouble(rng.NextInt64()),
+                // Timestamps with milliseconds, and values either side of the three-decimal shortcut's bound.
+                4 => rng.Next(3) switch { 0 => Math.Round(1.7e9 + rng.NextDouble() * 1e8, rng.Next(0, 4)), 1 => Math.Round(1e12 * (0.5 + rng.NextDouble()), rng.Next(0, 4)), _ => rng.Next(1, 1000) / 1000.0 },
                 1 => rng.NextInt64(1, 1_000_000_000_000_000_000) / Math.Pow(10, rng.Next(0, 19)),
                 2 => BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(rng.Next(1, 100_000_000) / Math.Pow(10, rng.Next(0, 9))) + rng.Next(-2, 3)),
                 _ => Math.Round(rng.NextDouble() * 10_000, rng.Next(0, 5)),
