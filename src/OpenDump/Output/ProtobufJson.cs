@@ -624,29 +624,7 @@ public static class ProtobufJson
             }
             var a = Math.Abs(value);
             if (!(a >= 1e-3 && a < 1e15)) return false;
-            // Prices, volumes and timestamps have at most three decimals: k = 3 is tried first and its trailing
-            // zeros cut, which gives the first k that works (see the remarks: a decimal with fewer fractional
-            // digits that reads back is also one with three, and the only one). When k = 3 does not work, no
-            // smaller k does either, and the search goes on from 4.
-            var from = 0;
-            if (a < 1e12)
-            {
-                var rounded3 = Math.Round(a * 1e3);
-                if (rounded3 / 1e3 == a)
-                {
-                    var digits3 = (long)rounded3;
-                    var k3 = 3;
-                    while (k3 > 0 && digits3 % 10 == 0)
-                    {
-                        digits3 /= 10;
-                        k3--;
-                    }
-                    written = Write(value < 0, digits3, k3, destination);
-                    return true;
-                }
-                from = 4;
-            }
-            for (var k = from; k < Pow10.Length; k++)
+            for (var k = 0; k < Pow10.Length; k++)
             {
                 var scaled = a * Pow10[k];
                 if (scaled >= 1e15) return false;
@@ -654,36 +632,24 @@ public static class ProtobufJson
                 if (rounded / Pow10[k] != a) continue;
                 var digits = (long)rounded;
                 if (k > 0 && digits % 10 == 0) return false; // cannot happen (k - 1 would have worked); leave it to "r"
-                written = Write(value < 0, digits, k, destination);
+                if (value < 0) destination[written++] = (byte)'-';
+                var integer = digits / Pow10Int[k];
+                integer.TryFormat(destination[written..], out var n, default, CultureInfo.InvariantCulture);
+                written += n;
+                if (k > 0)
+                {
+                    destination[written++] = (byte)'.';
+                    var fraction = digits - integer * Pow10Int[k];
+                    for (var i = written + k - 1; i >= written; i--)
+                    {
+                        destination[i] = (byte)('0' + fraction % 10);
+                        fraction /= 10;
+                    }
+                    written += k;
+                }
                 return true;
             }
             return false;
-        }
-
-        /// <summary>digits·10^-k in plain notation: at least one integer digit, exactly k fractional ones.</summary>
-        private static int Write(bool negative, long digits, int k, Span<byte> destination)
-        {
-            var at = 0;
-            if (negative) destination[at++] = (byte)'-';
-            var integer = digits / Pow10Int[k];
-            var integerDigits = 1;
-            while (integerDigits < Pow10Int.Length && integer >= Pow10Int[integerDigits]) integerDigits++;
-            var end = at + integerDigits + (k > 0 ? k + 1 : 0);
-            var fraction = digits - integer * Pow10Int[k];
-            var i = end;
-            for (var j = 0; j < k; j++)
-            {
-                destination[--i] = (byte)('0' + fraction % 10);
-                fraction /= 10;
-            }
-            if (k > 0) destination[--i] = (byte)'.';
-            do
-            {
-                destination[--i] = (byte)('0' + integer % 10);
-                integer /= 10;
-            }
-            while (i > at);
-            return end;
         }
     }
 
