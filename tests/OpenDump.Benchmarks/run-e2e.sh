@@ -7,6 +7,7 @@
 #   peak RSS <= 150 MB and within 10 % of the 100 MB file's (memory must not grow with the capture).
 #   all threads (one per core) at least 1.7x as fast as --threads 1: each run of a command is followed
 #   by a --threads 1 run of it, so the two medians come from the same stretch of a noisy machine.
+# CPU (s) is the median of user + system time: with more threads than cores, wall time follows it.
 # Captures are generated (deterministic, seed 1) only when missing; the key is $dir/perf_rsa.pem.
 #   tests/OpenDump.Benchmarks/run-e2e.sh [size-mb (default 1000)] [runs (default 5)]
 # OPENDUMP_BENCH_R2R=1 measures a ReadyToRun publish of the CLI instead of the plain build.
@@ -60,13 +61,14 @@ bytes=$(stat -c %s "$capture")
 frames=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['frames_total'])" "$capture.stats.json" 2>/dev/null || echo 0)
 scale=$(awk -v b="$bytes" 'BEGIN {print b / 1e9}')
 
-# run_one CAPTURE ARGS...: one run; sets wall (s) and rss (KB).
+# run_one CAPTURE ARGS...: one run; sets wall (s), cpu (user + system, s) and rss (KB).
 run_one() {
   local cap=$1; shift
   local args=("${@//@CAPTURE@/$cap}")
   /usr/bin/time -v -o "$dir/time.txt" dotnet "$cli" "${args[@]}" >/dev/null 2>"$dir/stderr.txt" || {
     echo "failed: opendump ${args[*]}" >&2; tail -20 "$dir/stderr.txt" >&2; cat "$dir/time.txt" >&2; exit 1; }
   wall=$(awk -F': ' '/Elapsed/{n=split($2,t,":"); s=0; for(i=1;i<=n;i++) s=s*60+t[i]; print s}' "$dir/time.txt")
+  cpu=$(awk -F': ' '/User time|System time/{s += $2} END {print s}' "$dir/time.txt")
   rss=$(awk '/Maximum resident/{print $NF}' "$dir/time.txt")
 }
 
@@ -76,36 +78,38 @@ echo "capture: $capture ($bytes bytes, $frames frames); median of $runs runs eac
 [ "$size" = 1000 ] || echo "targets are for the 1 GB file; wall targets here are scaled by the file size (x$scale)"
 echo
 sep() { printf -- '-%.0s' $(seq "$1"); }
-printf '| %-34s | %8s | %6s | %9s | %8s | %15s | %-16s | %-28s |\n' command "wall (s)" "MB/s" "frames/s" "RSS (MB)" "RSS 100 MB (MB)" "wall target" "RSS target"
-printf '|%s|%s:|%s:|%s:|%s:|%s:|%s|%s|\n' "$(sep 36)" "$(sep 9)" "$(sep 7)" "$(sep 10)" "$(sep 9)" "$(sep 16)" "$(sep 18)" "$(sep 30)"
+printf '| %-34s | %8s | %7s | %6s | %9s | %8s | %15s | %-16s | %-28s |\n' command "wall (s)" "CPU (s)" "MB/s" "frames/s" "RSS (MB)" "RSS 100 MB (MB)" "wall target" "RSS target"
+printf '|%s|%s:|%s:|%s:|%s:|%s:|%s:|%s|%s|\n' "$(sep 36)" "$(sep 9)" "$(sep 8)" "$(sep 7)" "$(sep 10)" "$(sep 9)" "$(sep 16)" "$(sep 18)" "$(sep 30)"
 missed=0
 scaling=()
 median_of() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 # bench NAME TARGET_SECONDS ARGS... (@CAPTURE@ stands for the capture)
 bench() {
   local name=$1 target=$2; shift 2
-  local walls=() single=() peak=0 small_rss
+  local walls=() cpus=() single=() peak=0 small_rss
   for _ in $(seq "$runs"); do
     run_one "$capture" "$@"
     walls+=("$wall")
+    cpus+=("$cpu")
     [ "$rss" -gt "$peak" ] && peak=$rss
     run_one "$capture" "$@" --threads 1
     single+=("$wall")
   done
   if [ "$capture" = "$small" ]; then small_rss=$peak; else run_one "$small" "$@"; small_rss=$rss; fi
-  local median median1
+  local median median1 median_cpu
   median=$(median_of "${walls[@]}")
+  median_cpu=$(median_of "${cpus[@]}")
   median1=$(median_of "${single[@]}")
   scaling+=("$(awk -v n="$name" -v m="$median" -v m1="$median1" -v c="$(nproc)" 'BEGIN {
     r = m1 / m; printf "| %-34s | %11.2f | %15.2f | %7.2fx | %-16s |", n, m1, m, r, sprintf(">= 1.70x: %s", (r >= 1.7) ? "ok" : "MISS") }')")
-  awk -v n="$name" -v w="$median" -v b="$bytes" -v f="$frames" -v r="$peak" -v sr="$small_rss" -v t="$target" -v sc="$scale" -v full="$size" '
+  awk -v n="$name" -v w="$median" -v cpu="$median_cpu" -v b="$bytes" -v f="$frames" -v r="$peak" -v sr="$small_rss" -v t="$target" -v sc="$scale" -v full="$size" '
     BEGIN {
       tw = (full == 1000) ? t : t * sc
       wok = (w <= tw) ? "ok" : "MISS"
       rmb = r / 1024; smb = sr / 1024
       rok = (rmb <= 150 && rmb <= smb * 1.10) ? "ok" : "MISS"
       fps = (f > 0) ? sprintf("%9.0f", f / w) : sprintf("%9s", "-")
-      printf "| %-34s | %8.2f | %6.1f | %s | %8.0f | %15.0f | %-16s | %-28s |\n", n, w, b / 1e6 / w, fps, rmb, smb,
+      printf "| %-34s | %8.2f | %7.2f | %6.1f | %s | %8.0f | %15.0f | %-16s | %-28s |\n", n, w, cpu, b / 1e6 / w, fps, rmb, smb,
         sprintf("<= %.2f s: %s", tw, wok), sprintf("<= 150, <= %.0f MB: %s", smb * 1.10, rok)
       exit (wok == "ok" && rok == "ok") ? 0 : 1
     }' || missed=$((missed + 1))
