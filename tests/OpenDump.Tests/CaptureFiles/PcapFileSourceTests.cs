@@ -50,10 +50,17 @@ public sealed class PcapFileSourceTests
     [InlineData("nanosecond", 37)]
     [InlineData("sdk/tcp/cbc.pcap", 1000)]
     [InlineData("sdk/tcp/cbc.pcap", 10)]
+    [InlineData("pcapng", 0)]
+    [InlineData("pcapng", 29)]
     public void Record_pointers_give_sharppcaps_packets_times_and_problems(string name, int cutBytes)
     {
         var path = Path.Combine(Path.GetTempPath(), $"opendump-records-{Guid.NewGuid():N}.pcap");
-        var bytes = name == "nanosecond" ? NanosecondPcap() : File.ReadAllBytes(Fixtures.Path(name.Split('/')));
+        var bytes = name switch
+        {
+            "nanosecond" => NanosecondPcap(),
+            "pcapng" => AsPcapNg(Fixtures.Path("sdk", "tcp", "ftaes.pcap")),
+            _ => File.ReadAllBytes(Fixtures.Path(name.Split('/'))),
+        };
         File.WriteAllBytes(path, bytes.AsSpan(0, bytes.Length - cutBytes).ToArray());
         try
         {
@@ -80,6 +87,18 @@ public sealed class PcapFileSourceTests
         {
             File.Delete(path);
         }
+    }
+
+    // The same packets in pcapng, which libpcap reads through its other parser.
+    private static byte[] AsPcapNg(string pcap)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new OpenDump.Testing.PcapNgWriter(stream, OpenDump.Testing.LinkKind.Ethernet, leaveOpen: true))
+        using (var source = new PcapFileSource(pcap))
+        {
+            while (source.TryReadNext(out var packet)) writer.WritePacket(packet.TimestampMicros, packet.Data.Span);
+        }
+        return stream.ToArray();
     }
 
     // A classic pcap with nanosecond times (magic a1b23c4d): fractions just under, at and over each rounding point.
