@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using SharpPcap;
 
 namespace OpenDump.Capture;
