@@ -63,6 +63,40 @@ public sealed class AllocationBudgetTests(ITestOutputHelper output)
         Assert.InRange(WarmBytesPerFrame(bodies), 1, budget);
     }
 
+    /// <summary>Reading a capture file hands out packets from one reused buffer: nothing is allocated per packet once warm.</summary>
+    [Fact]
+    public void Reading_a_capture_file_allocates_nothing_per_packet()
+    {
+        var keyPair = TestCrypto.GenerateRsaKeyPair(1024, seed: 5);
+        var b = new ConversationBuilder(Client, Server).WithRsaKey(keyPair).InitConnect(serialNo: 1, packetEncAlgo: 0, connId: 9);
+        for (var i = 0; i < 2000; i++)
+            b.Push(3011, (uint)(100 + i), new QotUpdateTicker.Response { RetType = 0 }, afterMicros: 100);
+        var path = b.Build().Segment().WriteTemp();
+        try
+        {
+            using var source = new PcapFileSource(path);
+            var packets = 0L;
+            var bytes = 0L;
+            for (var i = 0; i < 1000 && source.TryReadNext(out var p); i++) packets++;
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var measured = 0;
+            while (source.TryReadNext(out var packet))
+            {
+                measured++;
+                bytes += packet.Data.Length;
+            }
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            output.WriteLine($"{allocated} bytes allocated reading {measured} packets ({bytes} bytes)");
+            Assert.True(measured > 1000, $"{measured} packets");
+            Assert.Null(source.Problem);
+            Assert.InRange(allocated, 0, 1024);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     /// <summary>Decodes the steady stream in one pass, then measures what the second half of it allocates per frame.</summary>
     private long WarmBytesPerFrame(BodyDetail bodies)
     {
