@@ -19,7 +19,10 @@ internal sealed class FrameOutput : IDisposable
     {
         Counter = new ProblemCounter();
         // JSON and the timeline's summaries work from a body's bytes; the verbose timeline and an expression filter read messages.
-        Bodies = (format is "jsonl" or "json" || !verbose) && selection?.Expression is null ? BodyDetail.Plaintext : BodyDetail.Message;
+        // JSON Lines writes each frame as soon as it has it, so its bodies' JSON is written where they are checked.
+        Bodies = (format is "jsonl" or "json" || !verbose) && selection?.Expression is null
+            ? format == "jsonl" ? BodyDetail.Json : BodyDetail.Plaintext
+            : BodyDetail.Message;
         IAnalysisSink Selected(IAnalysisSink writer) => selection is null || selection.IsEverything ? writer : new FilteringSink(writer, selection);
         switch (format)
         {

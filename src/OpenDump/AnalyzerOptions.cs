@@ -43,4 +43,11 @@ public enum BodyDetail
 
     /// <summary>Only what the wire check finds (result fields, diagnostics): for outputs that count.</summary>
     Verdict,
+
+    /// <summary>
+    /// As <see cref="Plaintext"/>, with the body's JSON written in the walk that checks it, and left for the output to take
+    /// on the same thread: for an output that writes each frame's JSON as soon as it has the frame (JSON Lines), which so
+    /// walks each body once. An output that writes later gets the same bytes, from a second walk.
+    /// </summary>
+    Json,
 }

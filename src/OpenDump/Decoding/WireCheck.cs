@@ -106,6 +106,43 @@ public static class WireCheck
         public int RetType, ErrCode, RetMsgOffset, RetMsgLength;
     }
 
+    // ---- for a walker that reads bodies its own way ----
+
+    /// <summary>
+    /// How a field counts toward the verdict: its bit among its message's required fields, and which top-level result
+    /// field it is (0: none). For a walker that reads bodies its own way and takes only the canonical form (each field
+    /// once, with its own wire type; Output/ProtobufWireJson): counting each field it takes with <see cref="VerdictBuilder"/>
+    /// gives the verdict <see cref="Check"/> gives for such a body.
+    /// </summary>
+    internal readonly record struct FieldRole(ulong RequiredBit, byte Result);
+
+    internal static FieldRole RoleOf(MessageDescriptor message, int fieldNumber)
+    {
+        ref readonly var e = ref PlanFor(message).Find((uint)fieldNumber);
+        return new FieldRole(e.RequiredBit, e.OnWireType >= Action.RetTypeVarint ? (byte)e.OnWireType : (byte)0);
+    }
+
+    internal static ulong RequiredMaskOf(MessageDescriptor message) => PlanFor(message).RequiredMask;
+
+    /// <summary>The verdict of a canonical body, built as another walker takes its fields (see <see cref="FieldRole"/>).</summary>
+    internal struct VerdictBuilder
+    {
+        private ScanState _state;
+
+        /// <summary>At the end of a message at <paramref name="depth"/>: the required fields its fields' roles added up to.</summary>
+        public void EndMessage(ulong required, ulong requiredMask, int depth)
+        {
+            if ((required & requiredMask) != requiredMask && depth <= RequiredCheckDepth) _state.Missing = true;
+        }
+
+        /// <summary>A top-level result field whose value starts at <paramref name="valueAt"/> in <paramref name="body"/>.</summary>
+        public bool ReadResult(byte result, ReadOnlySpan<byte> body, int valueAt) =>
+            ReadResultField((Action)result, body, ref valueAt, body.Length, 0, ref _state);
+
+        public readonly WireVerdict Verdict =>
+            new(true, _state.Missing, _state.HasRetType, _state.RetType, _state.HasErrCode, _state.ErrCode, _state.HasRetMsg, _state.RetMsgOffset, _state.RetMsgLength);
+    }
+
     // ---- the plan: per message type, what each field number accepts ----
 
     private enum Action : byte
@@ -120,6 +157,7 @@ public static class WireCheck
         PackedVarint,
         PackedFixed32,
         PackedFixed64,
+        // The result actions come last (RoleOf tells them by that).
         RetTypeVarint, // the top-level int32 result fields: captured at depth 0
         ErrCodeVarint,
         RetTypeZigZag,

@@ -133,7 +133,7 @@ public static class FrameJson
     /// </summary>
     private static void WriteBody(ref Utf8Out w, Google.Protobuf.Reflection.MessageDescriptor type, byte[] plaintext)
     {
-        if (ProtobufWireJson.TryFormat(type, plaintext, out var json)) w.Write(json);
+        if (ProtobufWireJson.TryTakeFormatted(type, plaintext, out var json) || ProtobufWireJson.TryFormat(type, plaintext, out json)) w.Write(json);
         else WriteBody(ref w, type.Parser.ParseFrom(plaintext));
     }
 

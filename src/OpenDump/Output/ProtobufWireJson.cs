@@ -5,6 +5,7 @@ using System.Collections.Concurrent;
 using System.Text.Unicode;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
+using OpenDump.Decoding;
 
 namespace OpenDump.Output;
 
@@ -74,14 +75,63 @@ public static class ProtobufWireJson
         json = default;
         var plan = PlanFor(descriptor);
         if (!plan.Supported) return false;
+        var verdict = new WireCheck.VerdictBuilder();
+        return TryFormat(plan, body, ref verdict, out json);
+    }
+
+    private static bool TryFormat(WirePlan plan, ReadOnlySpan<byte> body, scoped ref WireCheck.VerdictBuilder verdict, out ReadOnlySpan<byte> json)
+    {
+        json = default;
+        t_formatted = null;
         var scratch = t_scratch ??= new ArrayBufferWriter<byte>(4096);
         scratch.ResetWrittenCount();
         var w = new Utf8Out(scratch);
-        var ok = WriteMessage(plan, body, ref w, 0);
+        var ok = WriteMessage(plan, body, ref w, 0, ref verdict);
         w.Flush();
         if (scratch.Capacity > ScratchKeep) t_scratch = null; // the span below keeps the array alive
         if (!ok) return false;
         json = scratch.WrittenSpan;
+        return true;
+    }
+
+    // The body whose JSON TryFormatChecked left in this thread's scratch buffer (t_formattedJson), for TryTakeFormatted.
+    [ThreadStatic] private static byte[]? t_formatted;
+    [ThreadStatic] private static MessageDescriptor? t_formattedType;
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_formattedJson;
+
+    /// <summary>
+    /// Formats the body as <see cref="TryFormat(MessageDescriptor, ReadOnlySpan{byte}, out ReadOnlySpan{byte})"/> does and, in
+    /// the same walk, finds the verdict <see cref="WireCheck.Check"/> gives for it (every body this writer takes is one the
+    /// parser takes). The JSON stays in this thread's scratch buffer for <see cref="TryTakeFormatted"/> until the next
+    /// call on the thread: a frame checked and written on one thread, one after the other (JSON Lines), walks its body
+    /// once instead of twice. False when this writer declines the body or the check does not apply to its type.
+    /// </summary>
+    public static bool TryFormatChecked(MessageDescriptor descriptor, byte[] body, out WireVerdict verdict)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        verdict = default;
+        var plan = PlanFor(descriptor);
+        if (!plan.Supported || !plan.Checkable) return false;
+        var builder = new WireCheck.VerdictBuilder();
+        // TryFormat writes to this buffer (and may let go of it afterwards if it grew large; the JSON stays in it).
+        var scratch = t_scratch ??= new ArrayBufferWriter<byte>(4096);
+        if (!TryFormat(plan, body, ref builder, out _)) return false;
+        verdict = builder.Verdict;
+        t_formatted = body;
+        t_formattedType = descriptor;
+        t_formattedJson = scratch;
+        return true;
+    }
+
+    /// <summary>The JSON <see cref="TryFormatChecked"/> left for exactly this body (the same array) of this type, if it is still there.</summary>
+    public static bool TryTakeFormatted(MessageDescriptor descriptor, byte[] body, out ReadOnlySpan<byte> json)
+    {
+        json = default;
+        if (t_formatted is null || !ReferenceEquals(t_formatted, body) || !ReferenceEquals(t_formattedType, descriptor)) return false;
+        json = t_formattedJson!.WrittenSpan;
+        t_formatted = null;
+        t_formattedType = null;
+        t_formattedJson = null;
         return true;
     }
 
@@ -93,12 +143,13 @@ public static class ProtobufWireJson
 
     // ---- the walk -----------------------------------------------------------------------------------------
 
-    private static bool WriteMessage(WirePlan plan, ReadOnlySpan<byte> data, ref Utf8Out w, int depth)
+    private static bool WriteMessage(WirePlan plan, ReadOnlySpan<byte> data, ref Utf8Out w, int depth, ref WireCheck.VerdictBuilder verdict)
     {
         w.Write("{ "u8);
         var fields = plan.ByNumber;
         var pos = 0;
         uint last = 0;
+        ulong required = 0;
         var first = true;
         ulong oneofs = 0;
         while (pos < data.Length)
@@ -122,10 +173,13 @@ public static class ProtobufWireJson
             }
             w.Write(first ? field.Name.AsSpan(2) : field.Name);
             first = false;
+            required |= field.RequiredBit;
 
             if (!field.Repeated)
             {
-                if (wireType != field.WireType || !WriteValue(field, data, ref pos, ref w, depth)) return false;
+                var valueAt = pos;
+                if (wireType != field.WireType || !WriteValue(field, data, ref pos, ref w, depth, ref verdict)) return false;
+                if (field.Result != 0 && depth == 0 && !verdict.ReadResult(field.Result, data, valueAt)) return false;
                 continue;
             }
 
@@ -138,7 +192,7 @@ public static class ProtobufWireJson
                 {
                     if (!firstElement) w.Write(", "u8);
                     firstElement = false;
-                    if (!WriteValue(field, data, ref pos, ref w, depth)) return false;
+                    if (!WriteValue(field, data, ref pos, ref w, depth, ref verdict)) return false;
                 }
                 else if (wireType == WireLengthDelimited && field.Packable)
                 {
@@ -150,7 +204,7 @@ public static class ProtobufWireJson
                     {
                         if (!firstElement) w.Write(", "u8);
                         firstElement = false;
-                        if (!WriteValue(field, packed, ref p, ref w, depth)) return false;
+                        if (!WriteValue(field, packed, ref p, ref w, depth, ref verdict)) return false;
                     }
                 }
                 else
@@ -167,10 +221,11 @@ public static class ProtobufWireJson
             w.Write(" ]"u8);
         }
         w.Write(first ? "}"u8 : " }"u8);
+        verdict.EndMessage(required, plan.RequiredMask, depth);
         return true;
     }
 
-    private static bool WriteValue(WireField field, ReadOnlySpan<byte> data, ref int pos, ref Utf8Out w, int depth)
+    private static bool WriteValue(WireField field, ReadOnlySpan<byte> data, ref int pos, ref Utf8Out w, int depth, ref WireCheck.VerdictBuilder verdict)
     {
         ulong v;
         switch (field.Kind)
@@ -252,7 +307,7 @@ public static class ProtobufWireJson
                 if (!sub.Supported) return false;
                 var content = data.Slice(pos, length);
                 pos += length;
-                return WriteMessage(sub, content, ref w, depth + 1);
+                return WriteMessage(sub, content, ref w, depth + 1, ref verdict);
             }
             default:
                 return false;
@@ -458,6 +513,9 @@ public static class ProtobufWireJson
         /// <summary><c>, "jsonName": </c>, as ProtobufJson's field writers have it; the first field skips two bytes.</summary>
         public required byte[] Name { get; init; }
         public ulong OneofBit { get; init; }
+        /// <summary>How the field counts toward the wire check's verdict (<see cref="WireCheck.FieldRole"/>).</summary>
+        public ulong RequiredBit { get; init; }
+        public byte Result { get; init; }
         public ProtobufJson.EnumNames? EnumNames { get; init; }
         public MessageDescriptor? MessageType { get; init; }
         public WirePlan? Sub;
@@ -475,6 +533,9 @@ public static class ProtobufWireJson
 
         public WireField?[] ByNumber { get; }
         public bool Supported { get; }
+        /// <summary>Whether the wire check reads this type (no map or group reachable), so the walk can give its verdict.</summary>
+        public bool Checkable { get; private init; }
+        public ulong RequiredMask { get; private init; }
 
         public static WirePlan Build(MessageDescriptor descriptor)
         {
@@ -499,16 +560,29 @@ public static class ProtobufWireJson
             if (max > MaxFieldNumber) return null;
             var oneofs = descriptor.Oneofs.Where(o => !o.IsSynthetic).ToList();
             if (oneofs.Count > 64) return null;
+            var checkable = IsCheckable(descriptor);
             var byNumber = new WireField?[max + 1];
             foreach (var f in fields)
             {
                 var oneof = f.RealContainingOneof is { } o ? oneofs.IndexOf(o) : -1;
-                byNumber[f.FieldNumber] = Field(f, oneof);
+                byNumber[f.FieldNumber] = Field(f, oneof, checkable ? WireCheck.RoleOf(descriptor, f.FieldNumber) : default);
             }
-            return new WirePlan(byNumber, true);
+            return new WirePlan(byNumber, true) { Checkable = checkable, RequiredMask = checkable ? WireCheck.RequiredMaskOf(descriptor) : 0 };
         }
 
-        private static WireField Field(FieldDescriptor f, int oneof)
+        private static bool IsCheckable(MessageDescriptor descriptor)
+        {
+            try
+            {
+                return WireCheck.IsSupported(descriptor);
+            }
+            catch (NotSupportedException)
+            {
+                return false; // more than 64 required fields in one message
+            }
+        }
+
+        private static WireField Field(FieldDescriptor f, int oneof, WireCheck.FieldRole role)
         {
             var kind = f.FieldType switch
             {
@@ -551,6 +625,8 @@ public static class ProtobufWireJson
                 Packable = f.IsRepeated && kind is not (Kind.String or Kind.Bytes or Kind.Message or Kind.Unsupported),
                 Name = [.. ProtobufJson.EncodeString(f.JsonName, ", "), (byte)':', (byte)' '],
                 OneofBit = oneof >= 0 ? 1UL << oneof : 0,
+                RequiredBit = role.RequiredBit,
+                Result = role.Result,
                 EnumNames = names,
                 MessageType = kind == Kind.Message ? f.MessageType : null,
             };

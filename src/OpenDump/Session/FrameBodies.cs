@@ -49,9 +49,10 @@ internal static class FrameBodies
     /// </summary>
     public static void DecodeInto(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt, BodyDetail detail = BodyDetail.Message)
     {
+        if (detail == BodyDetail.Json && TryFormatChecked(frame, plain)) return;
         if (detail != BodyDetail.Message && TryCheckOnly(frame, plain))
         {
-            if (detail == BodyDetail.Plaintext) frame.Plaintext = plain.ToArray();
+            if (detail is BodyDetail.Plaintext or BodyDetail.Json) frame.Plaintext = plain.ToArray();
             return;
         }
         var diagnostics = t_diagnostics ??= [];
@@ -79,7 +80,24 @@ internal static class FrameBodies
         if (frame.ProtoFmt != FrameHeader.FormatProtobuf) return false;
         var descriptor = frame.BodyDescriptor;
         if (descriptor is null || !WireCheck.IsSupported(descriptor)) return false;
-        var verdict = WireCheck.Check(descriptor, plain);
+        return TakeVerdict(frame, WireCheck.Check(descriptor, plain), plain);
+    }
+
+    /// <summary>
+    /// <see cref="BodyDetail.Json"/>: the check and the JSON in one walk (<see cref="ProtobufWireJson.TryFormatChecked"/>), the
+    /// same verdict as <see cref="TryCheckOnly"/>'s; any body that walk declines goes the usual way.
+    /// </summary>
+    private static bool TryFormatChecked(OpenDFrame frame, ReadOnlySpan<byte> plain)
+    {
+        if (frame.ProtoFmt != FrameHeader.FormatProtobuf || frame.BodyDescriptor is not { } descriptor) return false;
+        var plaintext = plain.ToArray();
+        if (!Output.ProtobufWireJson.TryFormatChecked(descriptor, plaintext, out var verdict) || !TakeVerdict(frame, verdict, plain)) return false;
+        frame.Plaintext = plaintext;
+        return true;
+    }
+
+    private static bool TakeVerdict(OpenDFrame frame, WireVerdict verdict, ReadOnlySpan<byte> plain)
+    {
         if (!verdict.Valid || verdict.MissingRequired) return false;
         if (frame.Direction == FlowDirection.ServerToClient)
         {

@@ -478,6 +478,9 @@ namespace OpenDump.Tests.Decoding
             var stats = RunParity(types.Concat(Enumerable.Repeat(pushes, 20).SelectMany(x => x)).ToArray(), cases: 45_000, seed: 1);
             output.WriteLine(stats.ToString());
             stats.AssertCoverage();
+            // The JSON writer's verdict (JSON Lines checks bodies in the walk that formats them) must be tried often too.
+            Assert.True(stats.Formatted > stats.Cases / 5, stats.ToString());
+            Assert.True(stats.FormattedMissing > stats.Cases / 50, stats.ToString());
         }
 
         [Fact]
@@ -490,9 +493,9 @@ namespace OpenDump.Tests.Decoding
 
         private sealed class Stats
         {
-            public int Cases, Invalid, Missing, Complete, WithRetMsg, Mutated;
+            public int Cases, Invalid, Missing, Complete, WithRetMsg, Mutated, Formatted, FormattedMissing;
 
-            public override string ToString() => $"{Cases} cases ({Mutated} mutated): {Invalid} invalid, {Missing} valid with a required field missing, {Complete} valid and complete, {WithRetMsg} with retMsg";
+            public override string ToString() => $"{Cases} cases ({Mutated} mutated): {Invalid} invalid, {Missing} valid with a required field missing, {Complete} valid and complete, {WithRetMsg} with retMsg; {Formatted} taken by the JSON writer's checked walk ({FormattedMissing} of them missing a required field)";
 
             public void AssertCoverage()
             {
@@ -524,6 +527,19 @@ namespace OpenDump.Tests.Decoding
                 var actual = Checked(type, body);
                 if (expected != actual)
                     throw new Xunit.Sdk.XunitException($"{type.FullName} case {caseSeed}: BodyDecoder says {expected}, WireCheck says {actual}\n{Convert.ToHexString(body)}");
+                if (OpenDump.Output.ProtobufWireJson.TryFormatChecked(type, body, out var fv))
+                {
+                    Assert.True(OpenDump.Output.ProtobufWireJson.TryTakeFormatted(type, body, out var taken));
+                    var formatted = taken.ToArray();
+                    var walked = new Verdict(fv.Valid, fv.MissingRequired, fv.RetType, fv.RetMsg(body), fv.ErrCode);
+                    if (expected != walked || fv.RetMsgOffset != WireCheck.Check(type, body).RetMsgOffset)
+                        throw new Xunit.Sdk.XunitException($"{type.FullName} case {caseSeed}: BodyDecoder says {expected}, the JSON writer's walk says {walked}\n{Convert.ToHexString(body)}");
+                    Assert.True(OpenDump.Output.ProtobufWireJson.TryFormat(type, body, out var json));
+                    Assert.True(json.SequenceEqual(formatted), $"{type.FullName} case {caseSeed}: checked and plain walks wrote different JSON");
+                    Assert.False(OpenDump.Output.ProtobufWireJson.TryTakeFormatted(type, body, out _)); // taken once, and gone after another walk
+                    stats.Formatted++;
+                    if (walked.Missing) stats.FormattedMissing++;
+                }
                 stats.Cases++;
                 if (mutated) stats.Mutated++;
                 if (!expected.Valid) stats.Invalid++;

@@ -58,6 +58,7 @@ public sealed class AllocationBudgetTests(ITestOutputHelper output)
     [Theory]
     [InlineData(BodyDetail.Verdict, 340)]
     [InlineData(BodyDetail.Plaintext, 460)]
+    [InlineData(BodyDetail.Json, 460)]
     public void Without_messages_a_frame_allocates_its_record_and_at_most_its_plaintext(BodyDetail bodies, int budget)
     {
         Assert.InRange(WarmBytesPerFrame(bodies), 1, budget);
