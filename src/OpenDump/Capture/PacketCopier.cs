@@ -14,12 +14,8 @@ internal sealed class PacketCopier(int linkType)
 
     public CapturedPacket Copy(in PacketCapture capture)
     {
-        var data = capture.Data;
-        if (_buffer.Length < data.Length) _buffer = new byte[Math.Max(data.Length, _buffer.Length * 2)];
-        data.CopyTo(_buffer);
         var tv = capture.Header.Timeval;
-        Count++;
-        return new CapturedPacket(Count, (long)tv.Seconds * 1_000_000 + (long)tv.MicroSeconds, linkType, _buffer.AsMemory(0, data.Length), data.Length);
+        return Copy((long)tv.Seconds * 1_000_000 + (long)tv.MicroSeconds, capture.Data);
     }
 
     /// <summary>The same from libpcap's own record header (<see cref="PcapRecordHeader"/>): no SharpPcap objects per packet.</summary>

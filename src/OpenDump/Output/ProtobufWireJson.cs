@@ -76,14 +76,16 @@ public static class ProtobufWireJson
         var plan = PlanFor(descriptor);
         if (!plan.Supported) return false;
         var verdict = new WireCheck.VerdictBuilder();
-        return TryFormat(plan, body, ref verdict, out json);
+        return TryFormat(plan, body, ref verdict, out json, out _);
     }
 
-    private static bool TryFormat(WirePlan plan, ReadOnlySpan<byte> body, scoped ref WireCheck.VerdictBuilder verdict, out ReadOnlySpan<byte> json)
+    /// <summary>The walk into this thread's scratch buffer; <paramref name="scratch"/> is the buffer the JSON is in.</summary>
+    private static bool TryFormat(WirePlan plan, ReadOnlySpan<byte> body, scoped ref WireCheck.VerdictBuilder verdict,
+        out ReadOnlySpan<byte> json, out ArrayBufferWriter<byte> scratch)
     {
         json = default;
         t_formatted = null;
-        var scratch = t_scratch ??= new ArrayBufferWriter<byte>(4096);
+        scratch = t_scratch ??= new ArrayBufferWriter<byte>(4096);
         scratch.ResetWrittenCount();
         var w = new Utf8Out(scratch);
         var ok = WriteMessage(plan, body, ref w, 0, ref verdict);
@@ -113,9 +115,8 @@ public static class ProtobufWireJson
         var plan = PlanFor(descriptor);
         if (!plan.Supported || !plan.Checkable) return false;
         var builder = new WireCheck.VerdictBuilder();
-        // TryFormat writes to this buffer (and may let go of it afterwards if it grew large; the JSON stays in it).
-        var scratch = t_scratch ??= new ArrayBufferWriter<byte>(4096);
-        if (!TryFormat(plan, body, ref builder, out _)) return false;
+        // The buffer is kept here, not found again: the thread lets go of one that grew large.
+        if (!TryFormat(plan, body, ref builder, out _, out var scratch)) return false;
         verdict = builder.Verdict;
         t_formatted = body;
         t_formattedType = descriptor;
@@ -127,7 +128,7 @@ public static class ProtobufWireJson
     public static bool TryTakeFormatted(MessageDescriptor descriptor, byte[] body, out ReadOnlySpan<byte> json)
     {
         json = default;
-        if (t_formatted is null || !ReferenceEquals(t_formatted, body) || !ReferenceEquals(t_formattedType, descriptor)) return false;
+        if (!ReferenceEquals(t_formatted, body) || !ReferenceEquals(t_formattedType, descriptor)) return false;
         json = t_formattedJson!.WrittenSpan;
         t_formatted = null;
         t_formattedType = null;

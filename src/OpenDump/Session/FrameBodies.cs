@@ -49,10 +49,9 @@ internal static class FrameBodies
     /// </summary>
     public static void DecodeInto(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt, BodyDetail detail = BodyDetail.Message)
     {
-        if (detail == BodyDetail.Json && TryFormatChecked(frame, plain)) return;
-        if (detail != BodyDetail.Message && TryCheckOnly(frame, plain))
+        if (detail != BodyDetail.Message && TryCheckOnly(frame, plain, detail, out var plaintext))
         {
-            if (detail is BodyDetail.Plaintext or BodyDetail.Json) frame.Plaintext = plain.ToArray();
+            if (detail is BodyDetail.Plaintext or BodyDetail.Json) frame.Plaintext = plaintext ?? plain.ToArray();
             return;
         }
         var diagnostics = t_diagnostics ??= [];
@@ -75,29 +74,20 @@ internal static class FrameBodies
         frame.Diagnostics = all.ToArray();
     }
 
-    private static bool TryCheckOnly(OpenDFrame frame, ReadOnlySpan<byte> plain)
+    /// <summary>
+    /// The wire check: true when the body is sound, with the reply's result fields set. With <see cref="BodyDetail.Json"/>
+    /// the check is the walk that writes the body's JSON (<see cref="Output.ProtobufWireJson.TryFormatChecked"/>, the same
+    /// verdict), made on <paramref name="plaintext"/>, the array the writer will find that JSON by; a body that walk
+    /// declines gets <see cref="WireCheck.Check"/>.
+    /// </summary>
+    private static bool TryCheckOnly(OpenDFrame frame, ReadOnlySpan<byte> plain, BodyDetail detail, out byte[]? plaintext)
     {
+        plaintext = null;
         if (frame.ProtoFmt != FrameHeader.FormatProtobuf) return false;
         var descriptor = frame.BodyDescriptor;
         if (descriptor is null || !WireCheck.IsSupported(descriptor)) return false;
-        return TakeVerdict(frame, WireCheck.Check(descriptor, plain), plain);
-    }
-
-    /// <summary>
-    /// <see cref="BodyDetail.Json"/>: the check and the JSON in one walk (<see cref="ProtobufWireJson.TryFormatChecked"/>), the
-    /// same verdict as <see cref="TryCheckOnly"/>'s; any body that walk declines goes the usual way.
-    /// </summary>
-    private static bool TryFormatChecked(OpenDFrame frame, ReadOnlySpan<byte> plain)
-    {
-        if (frame.ProtoFmt != FrameHeader.FormatProtobuf || frame.BodyDescriptor is not { } descriptor) return false;
-        var plaintext = plain.ToArray();
-        if (!Output.ProtobufWireJson.TryFormatChecked(descriptor, plaintext, out var verdict) || !TakeVerdict(frame, verdict, plain)) return false;
-        frame.Plaintext = plaintext;
-        return true;
-    }
-
-    private static bool TakeVerdict(OpenDFrame frame, WireVerdict verdict, ReadOnlySpan<byte> plain)
-    {
+        if (detail != BodyDetail.Json || !Output.ProtobufWireJson.TryFormatChecked(descriptor, plaintext = plain.ToArray(), out var verdict))
+            verdict = WireCheck.Check(descriptor, plain);
         if (!verdict.Valid || verdict.MissingRequired) return false;
         if (frame.Direction == FlowDirection.ServerToClient)
         {
