@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Collections;
 using System.Collections.Concurrent;
@@ -575,8 +576,15 @@ public static class ProtobufJson
         public static void Write(ref Utf8Out w, double value)
         {
             var span = w.GetSpan(48);
-            if (ShortDecimal.TryFormat(value, span, out var written))
+            var texts = DoubleTexts.ForThisThread;
+            if (texts.TryCopy(value, span, out var written))
             {
+                w.Advance(written);
+                return;
+            }
+            if (ShortDecimal.TryFormat(value, span, out written))
+            {
+                texts.Add(value, span[..written]);
                 w.Advance(written);
                 return;
             }
@@ -650,6 +658,50 @@ public static class ProtobufJson
                 return true;
             }
             return false;
+        }
+    }
+
+    /// <summary>
+    /// The text of the doubles this thread wrote last, by their bits. Market data repeats its prices (an order
+    /// book's levels, a quote's open, high, low and last close, push after push): on the reference workload nine
+    /// doubles in ten had been written shortly before, and copying the text back costs a fraction of finding
+    /// the shortest decimal again.
+    /// </summary>
+    internal sealed class DoubleTexts
+    {
+        // 8,192 slots of 32 bytes (256 KiB a thread): a 2,048-slot table kept four doubles in five.
+        private const int SlotBits = 13;
+        // A slot: the double's bits, its text, and the text's length in the last byte (0: empty).
+        private const int Stride = 32;
+        private const int TextAt = 8;
+        public const int MaxText = Stride - TextAt - 1;
+        private readonly byte[] _slots = new byte[(1 << SlotBits) * Stride];
+
+        [ThreadStatic] private static DoubleTexts? t_current;
+
+        public static DoubleTexts ForThisThread => t_current ??= new DoubleTexts();
+
+        private Span<byte> SlotOf(ulong bits) => _slots.AsSpan((int)((bits * 0x9E3779B97F4A7C15UL) >> (64 - SlotBits)) * Stride, Stride);
+
+        /// <summary>Copies <see cref="MaxText"/> bytes, of which the first <paramref name="written"/> are the text.</summary>
+        public bool TryCopy(double value, Span<byte> destination, out int written)
+        {
+            var bits = BitConverter.DoubleToUInt64Bits(value);
+            var slot = SlotOf(bits);
+            written = slot[^1];
+            if (written == 0 || BinaryPrimitives.ReadUInt64LittleEndian(slot) != bits) return false;
+            slot.Slice(TextAt, MaxText).CopyTo(destination);
+            return true;
+        }
+
+        public void Add(double value, ReadOnlySpan<byte> text)
+        {
+            if (text.Length > MaxText) return;
+            var bits = BitConverter.DoubleToUInt64Bits(value);
+            var slot = SlotOf(bits);
+            BinaryPrimitives.WriteUInt64LittleEndian(slot, bits);
+            text.CopyTo(slot[TextAt..]);
+            slot[^1] = (byte)text.Length;
         }
     }
 

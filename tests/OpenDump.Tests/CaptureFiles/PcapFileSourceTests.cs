@@ -66,7 +66,11 @@ public sealed class PcapFileSourceTests
         {
             using var viaPointers = new PcapFileSource(path);
             using var viaObjects = new PcapFileSource(path);
-            if (OperatingSystem.IsLinux()) Assert.True(viaPointers.ReadsRecordPointers);
+            if (OperatingSystem.IsLinux())
+            {
+                Assert.True(viaPointers.ReadsRecordPointers);
+                Assert.True(viaPointers.CallsLibpcapDirectly);
+            }
             var count = 0;
             while (true)
             {
