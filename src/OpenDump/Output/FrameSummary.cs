@@ -30,7 +30,7 @@ public static class FrameSummary
         else if (frame.Plaintext is { } plain && frame.BodyDescriptor is { } type)
         {
             // A body kept as plaintext is walked on the wire; where that cannot give the message's answer, it is parsed.
-            if (!WireWalk(type, plain, securities, ref account, 0))
+            if (!WireWalk(WalkPlan.Of(type), plain, securities, ref account, 0))
             {
                 securities.Clear();
                 account = null;
@@ -116,17 +116,17 @@ public static class FrameSummary
     /// the message would merge what the wire holds apart: a singular message field, or a scalar of a Security or a
     /// TrdHeader, given more than once.
     /// </summary>
-    private static bool WireWalk(MessageDescriptor d, ReadOnlySpan<byte> body, List<string> securities, ref string? account, int depth)
+    private static bool WireWalk(WalkPlan plan, ReadOnlySpan<byte> body, List<string> securities, ref string? account, int depth)
     {
         if (depth > 6 || securities.Count > 64) return true;
-        if (d.FullName == SecurityType)
+        if (plan.IsSecurity)
         {
             // Security: market = 1, code = 2.
             if (!TryReadScalars(body, out var market, out var code, out _)) return false;
             securities.Add(SecurityText(MarketPrefix((int)(market ?? 0)), code));
             return true;
         }
-        if (d.FullName == TrdHeaderType && account is null)
+        if (plan.IsTrdHeader && account is null)
         {
             // TrdHeader: trdEnv = 1, accID = 2.
             if (!TryReadScalars(body, out var env, out _, out var acc)) return false;
@@ -134,11 +134,10 @@ public static class FrameSummary
             account = acc is null ? (envName is null ? "" : $"env={envName}") : $"acc={acc}" + (envName is null ? "" : $" env={envName}");
             return true;
         }
-        var leads = Leads(d);
+        var leads = plan.LeadNumbers;
         if (leads.Length == 0) return true;
         // Members of a oneof replace each other in the message; the OpenD schemas have none, the parser handles any.
-        foreach (var lead in leads)
-            if (lead.RealContainingOneof is not null) return false;
+        if (plan.LeadInOneof) return false;
 
         // One pass over the records finds every lead's values; they are then walked lead by lead in declaration
         // order, each lead's values in wire order, as the message's fields would be.
@@ -152,9 +151,9 @@ public static class FrameSummary
             if (!NextRecord(body, ref pos, out var number, out var wireType, out var value)) return false;
             if (wireType != 2) continue;
             var lead = 0;
-            while (lead < leads.Length && leads[lead].FieldNumber != number) lead++;
+            while (lead < leads.Length && leads[lead] != number) lead++;
             if (lead == leads.Length) continue;
-            if (!leads[lead].IsRepeated)
+            if (!plan.LeadRepeated[lead])
             {
                 var bit = 1UL << Math.Min(lead, 63);
                 if ((singularsSeen & bit) != 0) return false; // given twice: the message holds the merge of the two
@@ -173,11 +172,45 @@ public static class FrameSummary
         hits = hits[..count];
         if (!sorted) SortByLead(hits);
         foreach (var hit in hits)
-            if (!WireWalk(leads[hit.Lead].MessageType, body.Slice(hit.Start, hit.Length), securities, ref account, depth + 1)) return false;
+            if (!WireWalk(plan.Lead(hit.Lead), body.Slice(hit.Start, hit.Length), securities, ref account, depth + 1)) return false;
         return true;
     }
 
     private readonly record struct Hit(int Lead, int Start, int Length);
+
+    /// <summary>
+    /// What <see cref="WireWalk"/> needs of a message type, found once: whether it is a Security or a TrdHeader, and its
+    /// leads' numbers and types (a body is walked for every line of the timeline, so no name or descriptor is looked at then).
+    /// </summary>
+    private sealed class WalkPlan
+    {
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<MessageDescriptor, WalkPlan> Plans = new();
+
+        private readonly FieldDescriptor[] _leads;
+        // Filled as they are first needed: a type can reach itself.
+        private readonly WalkPlan?[] _leadPlans;
+
+        private WalkPlan(MessageDescriptor d)
+        {
+            IsSecurity = d.FullName == SecurityType;
+            IsTrdHeader = d.FullName == TrdHeaderType;
+            _leads = Leads(d);
+            _leadPlans = new WalkPlan?[_leads.Length];
+            LeadNumbers = _leads.Select(f => f.FieldNumber).ToArray();
+            LeadRepeated = _leads.Select(f => f.IsRepeated).ToArray();
+            LeadInOneof = _leads.Any(f => f.RealContainingOneof is not null);
+        }
+
+        public static WalkPlan Of(MessageDescriptor d) => Plans.TryGetValue(d, out var plan) ? plan : Plans.GetOrAdd(d, static d => new WalkPlan(d));
+
+        public bool IsSecurity { get; }
+        public bool IsTrdHeader { get; }
+        public int[] LeadNumbers { get; }
+        public bool[] LeadRepeated { get; }
+        public bool LeadInOneof { get; }
+
+        public WalkPlan Lead(int index) => _leadPlans[index] ??= Of(_leads[index].MessageType);
+    }
 
     /// <summary>A stable insertion sort: the values of one lead keep their wire order.</summary>
     private static void SortByLead(Span<Hit> hits)
