@@ -99,7 +99,7 @@ public static class FrameJson
         w.Write(",\"raw\":"u8);
         if (f.Message is null && f.RawBody is { } raw) WriteBase64(ref w, raw); else w.Write("null"u8);
         w.Write(",\"diagnostics\":["u8);
-        for (var i = 0; i < f.Diagnostics.Count; i++)
+        for (var i = 0; i < f.DiagnosticCount; i++)
         {
             var d = f.Diagnostics[i];
             w.Write(i == 0 ? "{\"code\":"u8 : ",{\"code\":"u8);

@@ -32,11 +32,11 @@ public sealed class StatisticsCollector : IAnalysisSink
         var ts = f.TimestampMicros;
         if (ts < _first) _first = ts;
         if (ts > _last) _last = ts;
-        _diagnostics += f.Diagnostics.Count;
+        _diagnostics += f.DiagnosticCount;
 
         if (!_connections.TryGetValue(f.Connection.Number, out var conn))
             _connections[f.Connection.Number] = conn = new ConnectionCounts();
-        conn.Diagnostics += f.Diagnostics.Count;
+        conn.Diagnostics += f.DiagnosticCount;
 
         if (!_protocols.TryGetValue(f.ProtoId, out var proto))
             _protocols[f.ProtoId] = proto = new ProtoCounts();

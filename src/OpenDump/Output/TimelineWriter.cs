@@ -217,8 +217,9 @@ public sealed class TimelineWriter : IAnalysisSink
         var summary = FrameSummary.Describe(f);
         var failed = summary.StartsWith("FAILED", StringComparison.Ordinal) || summary.StartsWith("LOGIN FAILED", StringComparison.Ordinal) || summary.StartsWith("OPEND", StringComparison.Ordinal);
         if (summary.Length > 0) sb.Append("  ").Append(failed ? _p.Failure(summary) : summary);
-        foreach (var d in f.Diagnostics) sb.Append("  ").Append(_p.Problem($"[{d.Code}]"));
-        highlight = f.Kind == FrameKind.Push && !failed && f.Diagnostics.Count == 0;
+        if (f.DiagnosticCount > 0)
+            foreach (var d in f.Diagnostics) sb.Append("  ").Append(_p.Problem($"[{d.Code}]"));
+        highlight = f.Kind == FrameKind.Push && !failed && f.DiagnosticCount == 0;
         length = sb.Length;
         while (length > 0 && char.IsWhiteSpace(sb[length - 1])) length--;
         return sb;
