@@ -38,6 +38,8 @@ internal sealed unsafe class PcapNextEx : IDisposable
     /// <summary>pcap_next_ex's own result: 1 a record (header and data point into libpcap's buffer until the next call), -2 the end of the file, -1 an error.</summary>
     public int Next(out nint header, out nint data)
     {
+        // The handle may already be closed: reading then must fail as SharpPcap's call does, not touch freed memory.
+        ObjectDisposedException.ThrowIf(_released, this);
         nint h = 0, d = 0;
         var result = Function(_pcap, &h, &d);
         header = h;

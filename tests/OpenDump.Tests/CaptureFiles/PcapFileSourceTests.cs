@@ -93,6 +93,18 @@ public sealed class PcapFileSourceTests
         }
     }
 
+    [Fact]
+    public void Reading_after_dispose_fails_cleanly_instead_of_touching_the_closed_handle()
+    {
+        var source = new PcapFileSource(Fixtures.Path("sdk", "tcp", "ftaes.pcap"));
+        Assert.True(source.TryReadNext(out _));
+        source.Dispose();
+        Assert.False(source.TryReadNext(out _));
+        Assert.NotNull(source.Problem);
+        Assert.False(source.TryReadNext(out _));
+        source.Dispose();
+    }
+
     // The same packets in pcapng, which libpcap reads through its other parser.
     private static byte[] AsPcapNg(string pcap)
     {
