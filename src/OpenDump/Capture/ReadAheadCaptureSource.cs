@@ -93,7 +93,8 @@ public sealed class ReadAheadCaptureSource : ICaptureSource
     // while this one is decoded, instead of the decoder stalling on each line as it first reads it.
     private static unsafe void Prefetch(byte[] data, in Slot next)
     {
-        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
+        // An empty packet may start where a full block ends, one past its last byte.
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported || next.Length == 0) return;
         fixed (byte* start = &data[next.Offset])
         {
             for (var at = 0; at < next.Length; at += 64) System.Runtime.Intrinsics.X86.Sse.Prefetch0(start + at);

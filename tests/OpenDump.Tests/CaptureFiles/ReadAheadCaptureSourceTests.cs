@@ -70,6 +70,41 @@ public sealed class ReadAheadCaptureSourceTests
         }
     }
 
+    private sealed class ListSource(IReadOnlyList<byte[]> packets) : ICaptureSource
+    {
+        private int _next;
+        public string Name => "list";
+        public CaptureProblem? Problem => null;
+        public long? Position => _next;
+        public long? Length => packets.Count;
+
+        public bool TryReadNext(out CapturedPacket packet)
+        {
+            packet = default;
+            if (_next == packets.Count) return false;
+            var data = packets[_next++];
+            packet = new CapturedPacket(_next, _next * 10, 1, data, data.Length);
+            return true;
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    [Fact]
+    public void Empty_packets_at_the_very_end_of_a_block_come_out_too()
+    {
+        // libpcap allows a record of no captured bytes; here they sit exactly where a 100-byte block is full,
+        // which is where the packet after a full one starts (the prefetch of the next packet must not index past it).
+        byte[][] packets = [new byte[100], [], [], [1, 2, 3, 4, 5], new byte[60], new byte[40], [], new byte[100], []];
+        using var ahead = new ReadAheadCaptureSource(new ListSource(packets), 100, 8, 2);
+        var actual = ReadAll(ahead);
+        Assert.Equal(packets.Select(p => p.Length), actual.Select(p => p.Data.Length));
+        Assert.Equal(Enumerable.Range(1, packets.Length).Select(n => (long)n), actual.Select(p => p.Number));
+        Assert.Equal([1, 2, 3, 4, 5], actual[3].Data);
+    }
+
     [Fact]
     public void Stopping_early_does_not_wait_for_the_rest_of_the_capture()
     {
