@@ -72,7 +72,6 @@ public sealed class ReadAheadCaptureSource : ICaptureSource
             {
                 var s = block.Packets[block.Next++];
                 packet = new CapturedPacket(s.Number, s.TimestampMicros, s.LinkType, block.Data.AsMemory(s.Offset, s.Length), s.OriginalLength);
-                if (block.Next < block.Count) Prefetch(block.Data, block.Packets[block.Next]);
                 return true;
             }
             // The packets handed out from the current block are valid until this call: only now may it be refilled.
@@ -86,18 +85,6 @@ public sealed class ReadAheadCaptureSource : ICaptureSource
                 packet = default;
                 return false;
             }
-        }
-    }
-
-    // The reading thread wrote the next packet on the other core: asking for its cache lines now lets them travel
-    // while this one is decoded, instead of the decoder stalling on each line as it first reads it.
-    private static unsafe void Prefetch(byte[] data, in Slot next)
-    {
-        // An empty packet may start where a full block ends, one past its last byte.
-        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported || next.Length == 0) return;
-        fixed (byte* start = &data[next.Offset])
-        {
-            for (var at = 0; at < next.Length; at += 64) System.Runtime.Intrinsics.X86.Sse.Prefetch0(start + at);
         }
     }
 

@@ -96,7 +96,7 @@ public sealed class ReadAheadCaptureSourceTests
     public void Empty_packets_at_the_very_end_of_a_block_come_out_too()
     {
         // libpcap allows a record of no captured bytes; here they sit exactly where a 100-byte block is full,
-        // which is where the packet after a full one starts (the prefetch of the next packet must not index past it).
+        // one past the block's last byte (where anything that indexes the next packet's start would throw).
         byte[][] packets = [new byte[100], [], [], [1, 2, 3, 4, 5], new byte[60], new byte[40], [], new byte[100], []];
         using var ahead = new ReadAheadCaptureSource(new ListSource(packets), 100, 8, 2);
         var actual = ReadAll(ahead);
