@@ -53,6 +53,7 @@ public sealed class TimelineWriter : IAnalysisSink
 
     private void FlushBytes()
     {
+        ReportLinesDone();
         if (_bytes is not { WrittenCount: > 0 }) return;
         _textOfStream!.BaseStream.Write(_bytes.WrittenSpan);
         _bytes.ResetWrittenCount();
@@ -88,6 +89,18 @@ public sealed class TimelineWriter : IAnalysisSink
 
     [ThreadStatic] private static char[]? t_chars;
 
+    // The lines copied out of a worker's block are reported a run at a time, as JSON Lines does: an interlocked
+    // instruction per line, on the thread the others wait for, made it wait for every store before it each time.
+    private LineBlock? _doneBlock;
+    private int _doneLines;
+
+    private void ReportLinesDone()
+    {
+        if (_doneBlock is not { } block) return;
+        _doneBlock = null;
+        block.LinesDone(_doneLines);
+    }
+
     /// <summary>A line prepared as UTF-8: the time, the line and the newline go to the byte buffer as they are.</summary>
     private void WriteLineBytes(long timestampMicros, PreparedOutput prepared, LineBlock block)
     {
@@ -107,7 +120,12 @@ public sealed class TimelineWriter : IAnalysisSink
         n += Encoding.UTF8.GetBytes(end, span[n..]);
         _newLine.CopyTo(span[n..]);
         bytes.Advance(n + _newLine.Length);
-        block.LinesDone(1);
+        if (ReferenceEquals(block, _doneBlock)) _doneLines++;
+        else
+        {
+            ReportLinesDone();
+            (_doneBlock, _doneLines) = (block, 1);
+        }
         if (_textOfStream!.AutoFlush)
         {
             FlushBytes();
