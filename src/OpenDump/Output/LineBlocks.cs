@@ -40,6 +40,9 @@ internal sealed class LineBlock
         if (Volatile.Read(ref _outstanding) == 0) Release();
     }
 
+    /// <summary>Whether the array went back to the pool (tests).</summary>
+    internal bool Released => Volatile.Read(ref _released) == 1;
+
     // Both threads may see the last condition met at once; only one returns the array.
     private void Release()
     {
