@@ -14,7 +14,6 @@ public sealed class PcapFileSource : ICaptureSource
     private readonly PacketCopier _copier;
     private readonly TimestampResolution _resolution;
     private readonly bool _readsPointers = PcapRecordHeader.Supported;
-    private readonly PcapNextEx? _next;
     private long _offset;
 
     public PcapFileSource(string path)
@@ -46,7 +45,6 @@ public sealed class PcapFileSource : ICaptureSource
         _copier = new PacketCopier((int)_device.LinkType);
         // libpcap scales every record to the precision asked for at open; it does not change while reading.
         _resolution = _device.TimestampResolution;
-        if (_readsPointers) _next = PcapNextEx.For(_device);
         // Classic pcap: 24-byte file header, then 16 bytes before each record; pcapng offsets are not tracked.
         _offset = _classicPcap ? 24 : 0;
     }
@@ -78,9 +76,6 @@ public sealed class PcapFileSource : ICaptureSource
     /// <summary>Whether records are read through <see cref="PcapRecordHeader"/> rather than SharpPcap's packet objects (tests).</summary>
     internal bool ReadsRecordPointers => _readsPointers;
 
-    /// <summary>Whether those records come from libpcap directly rather than through SharpPcap's call (tests).</summary>
-    internal bool CallsLibpcapDirectly => _next is not null;
-
     /// <summary>Whether the file is read through <see cref="BufferedCaptureFile"/> rather than libpcap's own open (tests).</summary>
     internal bool ReadsThroughLargeBuffer => _device is CaptureHandleReaderDevice;
 
@@ -99,7 +94,7 @@ public sealed class PcapFileSource : ICaptureSource
         int result;
         try
         {
-            result = _next is { } next ? next.Next(out header, out data) : _device.GetNextPacketPointers(ref header, ref data);
+            result = _device.GetNextPacketPointers(ref header, ref data);
         }
         catch (Exception e) when (e is PcapException or InvalidOperationException)
         {
@@ -176,10 +171,5 @@ public sealed class PcapFileSource : ICaptureSource
         return m is 0xa1b2c3d4 or 0xd4c3b2a1 or 0xa1b23c4d or 0x4d3cb2a1;
     }
 
-    public void Dispose()
-    {
-        // Before the device: the device's handle is closed only once nothing holds it.
-        _next?.Dispose();
-        _device.Dispose();
-    }
+    public void Dispose() => _device.Dispose();
 }

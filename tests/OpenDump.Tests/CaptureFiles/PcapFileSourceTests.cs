@@ -66,11 +66,7 @@ public sealed class PcapFileSourceTests
         {
             using var viaPointers = new PcapFileSource(path);
             using var viaObjects = new PcapFileSource(path);
-            if (OperatingSystem.IsLinux())
-            {
-                Assert.True(viaPointers.ReadsRecordPointers);
-                Assert.True(viaPointers.CallsLibpcapDirectly);
-            }
+            if (OperatingSystem.IsLinux()) Assert.True(viaPointers.ReadsRecordPointers);
             var count = 0;
             while (true)
             {
