@@ -20,7 +20,8 @@ public sealed class AllocationBudgetTests(ITestOutputHelper output)
     private static readonly Endpoint Client = Endpoint.Parse("10.0.0.2:50000");
     private static readonly Endpoint Server = Endpoint.Parse("10.0.0.1:11111");
 
-    private static (List<CapturedPacket> Packets, RsaPrivateKey Key, int Pushes) SteadyStream(int pushes)
+    /// <summary>One encrypted connection pushing a ticker every 100 µs, as link-layer packets (also the timeline's block test).</summary>
+    internal static (List<CapturedPacket> Packets, RsaPrivateKey Key, int Pushes) SteadyStream(int pushes)
     {
         var keyPair = TestCrypto.GenerateRsaKeyPair(1024, seed: 5);
         var b = new ConversationBuilder(Client, Server).WithRsaKey(keyPair).InitConnect(serialNo: 1, packetEncAlgo: 0, connId: 9);
