@@ -137,10 +137,14 @@ public sealed class FilteringSink(IAnalysisSink inner, FrameSelection selection)
         return _origin;
     }
 
-    /// <summary>Frames the selection drops are not prepared; before the time origin is known, whether it keeps one cannot be told, so it is prepared.</summary>
+    /// <summary>
+    /// Frames the selection drops are not prepared. Before the time origin is known, whether it keeps one cannot be
+    /// told, and a line prepared for a frame OnFrame then drops would hold its block from the pool, so the frame is
+    /// left for the writer to render in its OnFrame.
+    /// </summary>
     public void PrepareFrame(OpenDFrame frame)
     {
-        if (!_originKnown || selection.Matches(frame, _origin)) inner.PrepareFrame(frame);
+        if (_originKnown && selection.Matches(frame, _origin)) inner.PrepareFrame(frame);
     }
 
     public void OnFrame(OpenDFrame frame)

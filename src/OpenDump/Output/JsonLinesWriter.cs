@@ -37,7 +37,7 @@ public sealed class JsonLinesWriter : IAnalysisSink, IDisposable
         lines.GetSpan(1)[0] = (byte)'\n';
         lines.Advance(1);
         var (block, offset, length) = lines.TakeLine();
-        frame.Prepared = new PreparedOutput(this, block, offset, length);
+        frame.AddPrepared(new PreparedOutput(this, block, offset, length));
     }
 
     // The run of prepared lines waiting to be written: consecutive lines of one block, which is how a worker
@@ -47,9 +47,8 @@ public sealed class JsonLinesWriter : IAnalysisSink, IDisposable
 
     public void OnFrame(OpenDFrame frame)
     {
-        if (frame.Prepared is { Block: { } block } prepared && ReferenceEquals(prepared.Owner, this))
+        if (frame.TakePrepared(this) is { Block: { } block } prepared)
         {
-            frame.Prepared = null;
             if (_buffer.WrittenCount > 0) WriteOut();
             if (ReferenceEquals(block, _runBlock) && prepared.Offset == _runEnd)
             {

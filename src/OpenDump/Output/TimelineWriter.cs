@@ -73,7 +73,7 @@ public sealed class TimelineWriter : IAnalysisSink
         if (_bytes is null)
         {
             var line = Line(frame, out var highlight);
-            frame.Prepared = new PreparedOutput(this, line, highlight);
+            frame.AddPrepared(new PreparedOutput(this, line, highlight));
             return;
         }
         var text = RenderLine(frame, out var plainPush, out var length);
@@ -84,7 +84,7 @@ public sealed class TimelineWriter : IAnalysisSink
         var written = Encoding.UTF8.GetBytes(chars.AsSpan(0, length), lines.GetSpan(Encoding.UTF8.GetMaxByteCount(length)));
         lines.Advance(written);
         var (block, offset, bytes) = lines.TakeLine();
-        frame.Prepared = new PreparedOutput(this, block, offset, bytes, plainPush);
+        frame.AddPrepared(new PreparedOutput(this, block, offset, bytes, plainPush));
     }
 
     [ThreadStatic] private static char[]? t_chars;
@@ -140,18 +140,17 @@ public sealed class TimelineWriter : IAnalysisSink
     public void OnFrame(OpenDFrame f)
     {
         Announce(f.Connection, f.TimestampMicros);
-        if (f.Prepared is { Block: { } block } lineBytes && ReferenceEquals(lineBytes.Owner, this))
+        var mine = f.TakePrepared(this);
+        if (mine is { Block: { } block } lineBytes)
         {
-            f.Prepared = null;
             WriteLineBytes(f.TimestampMicros, lineBytes, block);
             if (_verbose) WriteDetails(f);
             return;
         }
         string line;
         bool highlight;
-        if (f.Prepared is { Text: { } prepared } p && ReferenceEquals(p.Owner, this))
+        if (mine is { Text: { } prepared } p)
         {
-            f.Prepared = null;
             (line, highlight) = (prepared, p.Highlight);
         }
         else

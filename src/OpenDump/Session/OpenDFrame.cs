@@ -75,8 +75,35 @@ public sealed record OpenDFrame
     /// <summary>How many <see cref="Diagnostics"/> the frame has.</summary>
     public int DiagnosticCount => _diagnostics.Length;
 
-    /// <summary>What a sink rendered ahead for this frame in <see cref="IAnalysisSink.PrepareFrame"/>, taken back in its OnFrame.</summary>
-    internal PreparedOutput? Prepared { get; set; }
+    // What sinks rendered ahead for this frame in IAnalysisSink.PrepareFrame, one entry per sink, each taken back
+    // in its own OnFrame: a chain, because several writers can prepare the same frame (a TeeSink), and a single
+    // slot made the first writer render the frame again and never give its line's block back.
+    private PreparedOutput? _prepared;
+
+    /// <summary>The output a sink prepared last for this frame (tests).</summary>
+    internal PreparedOutput? Prepared => _prepared;
+
+    /// <summary>On the preparing thread: keeps what <paramref name="output"/>'s owner rendered for this frame.</summary>
+    internal void AddPrepared(PreparedOutput output)
+    {
+        output.Next = _prepared;
+        _prepared = output;
+    }
+
+    /// <summary>On the ordered thread: takes back what <paramref name="owner"/> prepared for this frame, if anything.</summary>
+    internal PreparedOutput? TakePrepared(object owner)
+    {
+        PreparedOutput? before = null;
+        for (var p = _prepared; p is not null; before = p, p = p.Next)
+        {
+            if (!ReferenceEquals(p.Owner, owner)) continue;
+            if (before is null) _prepared = p.Next;
+            else before.Next = p.Next;
+            p.Next = null;
+            return p;
+        }
+        return null;
+    }
 
     public string? ProtoName => Proto?.Name;
     /// <summary>The schema of this frame's body: its protocol's Request or Response, by direction; null when there is none.</summary>
@@ -119,6 +146,8 @@ internal sealed class PreparedOutput
     public string? Text { get; }
     /// <summary>Whether the writer shows the line highlighted.</summary>
     public bool Highlight { get; }
+    /// <summary>What another sink prepared for the same frame.</summary>
+    public PreparedOutput? Next { get; set; }
 }
 
 /// <summary>

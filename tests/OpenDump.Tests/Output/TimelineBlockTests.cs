@@ -46,14 +46,50 @@ public sealed class TimelineBlockTests
         Assert.True(held <= threads, $"{held} of {used.Count} blocks not returned");
     }
 
-    private sealed class BlockRecorder(TimelineWriter inner) : IAnalysisSink
+    [Fact]
+    public void Two_writers_teed_each_take_back_their_own_line()
+    {
+        const int pushes = 30_000, threads = 2;
+        var (packets, key, _) = Performance.AllocationBudgetTests.SteadyStream(pushes);
+        var jsonl = new MemoryStream();
+        var timeline = new MemoryStream();
+        using var jsonWriter = new JsonLinesWriter(jsonl, _ => { });
+        var blocks = new BlockRecorder(new OpenDump.Cli.TeeSink(jsonWriter, new TimelineWriter(new StreamWriter(timeline, new UTF8Encoding(false)))));
+        var run = new Thread(() =>
+        {
+            using var analyzer = new CaptureAnalyzer(new AnalyzerOptions { RsaKey = key, Threads = threads, Bodies = BodyDetail.Plaintext }, blocks);
+            foreach (var packet in packets) analyzer.ProcessPacket(packet);
+            analyzer.Finish();
+        });
+        run.Start();
+        run.Join();
+
+        Assert.Equal(pushes + 2, Encoding.UTF8.GetString(timeline.ToArray()).Split('\n').Count(l => l.Contains("sn=", StringComparison.Ordinal)));
+        var json = Encoding.UTF8.GetString(jsonl.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(pushes + 2, json.Length);
+        Assert.All(json, line => Assert.StartsWith("{", line));
+        // Most frames were prepared by both writers (the calling thread renders some itself when workers fall behind).
+        Assert.True(blocks.PreparedTwice > pushes / 2, $"{blocks.PreparedTwice} frames prepared by both writers");
+        var used = blocks.Used.Keys.ToList();
+        var held = used.Count(block => !block.Released);
+        Assert.True(held <= threads, $"{held} of {used.Count} blocks not returned");
+    }
+
+    private sealed class BlockRecorder(IAnalysisSink inner) : IAnalysisSink
     {
         public readonly ConcurrentDictionary<LineBlock, bool> Used = new(ReferenceEqualityComparer.Instance);
+        private int _preparedTwice;
+        public int PreparedTwice => _preparedTwice;
 
         public void PrepareFrame(OpenDFrame frame)
         {
-            ((IAnalysisSink)inner).PrepareFrame(frame);
-            if (frame.Prepared?.Block is { } block) Used.TryAdd(block, true);
+            inner.PrepareFrame(frame);
+            var count = 0;
+            for (var p = frame.Prepared; p is not null; p = p.Next, count++)
+            {
+                if (p.Block is { } block) Used.TryAdd(block, true);
+            }
+            if (count == 2) Interlocked.Increment(ref _preparedTwice);
         }
 
         public void OnFrame(OpenDFrame frame) => inner.OnFrame(frame);
