@@ -23,6 +23,8 @@ internal sealed class FrameOutput : IDisposable
         Bodies = (format is "jsonl" or "json" || !verbose) && selection?.Expression is null
             ? format == "jsonl" ? BodyDetail.Json : BodyDetail.Plaintext
             : BodyDetail.Message;
+        // JSON Lines and the timeline write each frame as it comes and keep none; the JSON document keeps them all.
+        LendPlaintext = format != "json" && Bodies != BodyDetail.Message;
         IAnalysisSink Selected(IAnalysisSink writer) => selection is null || selection.IsEverything ? writer : new FilteringSink(writer, selection);
         switch (format)
         {
@@ -46,6 +48,9 @@ internal sealed class FrameOutput : IDisposable
 
     /// <summary>What the analysis must keep of bodies for this output (<see cref="AnalyzerOptions.Bodies"/>).</summary>
     public BodyDetail Bodies { get; }
+
+    /// <summary>Whether frames may borrow their plaintext (<see cref="AnalyzerOptions.LendPlaintext"/>).</summary>
+    public bool LendPlaintext { get; }
     public ProblemCounter Counter { get; }
 
     public void Complete()

@@ -116,7 +116,7 @@ internal static class LiveCommand
         stderr.WriteLine($"opendump: capturing on {iface} with filter \"{filter}\"{(writePath is null ? "" : $", writing {writePath}")}; Ctrl-C stops");
         // --count counts the frames shown, so with a filter it waits for that many matching frames.
         IAnalysisSink counted = selection.IsEverything ? stopper : new Filtering.FilteringSink(stopper, selection);
-        var summary = CaptureAnalyzer.Run(source, options with { Bodies = frames.Bodies }, new TeeSink(frames.Sink, counted));
+        var summary = CaptureAnalyzer.Run(source, options with { Bodies = frames.Bodies, LendPlaintext = frames.LendPlaintext }, new TeeSink(frames.Sink, counted));
         frames.Complete();
 
         var stats = live.Statistics;

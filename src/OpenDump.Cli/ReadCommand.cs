@@ -67,7 +67,7 @@ internal static class ReadCommand
             var progress = Progress.ForTerminal(stderr, dataOnTerminal: Terminal.IsTerminal(stdout, outPath));
             var messages = new ProgressAwareWriter(stderr, progress);
             using var frames = new FrameOutput(format, verbose, output, messages, toFile: outPath is not null, live: false, Terminal.Palette(color, Terminal.IsTerminal(stdout, outPath)), selection);
-            var summary = CaptureAnalyzer.Run(source, options with { Bodies = frames.Bodies }, frames.Sink, progress.Report);
+            var summary = CaptureAnalyzer.Run(source, options with { Bodies = frames.Bodies, LendPlaintext = frames.LendPlaintext }, frames.Sink, progress.Report);
             frames.Complete();
 
             progress.Clear();

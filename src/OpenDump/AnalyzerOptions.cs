@@ -26,6 +26,14 @@ public sealed record AnalyzerOptions
     /// </summary>
     public BodyDetail Bodies { get; init; } = BodyDetail.Message;
 
+    /// <summary>
+    /// With <see cref="BodyDetail.Plaintext"/> or <see cref="BodyDetail.Json"/>: a frame's <see cref="Session.OpenDFrame.Plaintext"/>
+    /// is lent, and then null. A frame the sink prepares (PrepareFrame leaves its rendering on the frame) has it during
+    /// PrepareFrame only; any other frame until OnFrame returns. The array then holds a later frame's body. For sinks that
+    /// render each frame in PrepareFrame, or write it as it comes, and keep none (JSON Lines, the timeline).
+    /// </summary>
+    public bool LendPlaintext { get; init; }
+
     public RsaPrivateKey? RsaKey { get; init; }
 
     /// <summary>AES keys from a key log or the command line, for connections whose handshake is not in the capture.</summary>

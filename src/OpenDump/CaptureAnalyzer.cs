@@ -32,7 +32,7 @@ public sealed class CaptureAnalyzer : IStreamHandler, IDisposable
     public CaptureAnalyzer(AnalyzerOptions options, IAnalysisSink sink, ILinkDecoder? linkDecoder = null, ProtoRegistry? registry = null)
     {
         _options = options;
-        _sink = FrameDelivery.Create(sink, options.Threads, options.BatchFrames, options.Bodies);
+        _sink = FrameDelivery.Create(sink, options.Threads, options.BatchFrames, options.Bodies, options.LendPlaintext);
         _linkDecoder = linkDecoder ?? new SpanLinkDecoder();
         _reassembler = new TcpReassembler(this, options.Reassembly);
         _context = new SessionContext(registry ?? ProtoRegistry.Default, options.RsaKey, options.SuppliedKeys, options.MaxBodyLen, _sink);

@@ -124,6 +124,14 @@ public static class ProtobufWireJson
         return true;
     }
 
+    /// <summary>Drops what <see cref="TryFormatChecked"/> left on this thread, so that no later body in the same array finds it.</summary>
+    internal static void ForgetFormatted()
+    {
+        t_formatted = null;
+        t_formattedType = null;
+        t_formattedJson = null;
+    }
+
     /// <summary>The JSON <see cref="TryFormatChecked"/> left for exactly this body (the same array) of this type, if it is still there.</summary>
     public static bool TryTakeFormatted(MessageDescriptor descriptor, byte[] body, out ReadOnlySpan<byte> json)
     {

@@ -47,11 +47,14 @@ internal static class FrameBodies
     /// result fields from the wire and no message (its plaintext kept with <see cref="BodyDetail.Plaintext"/>);
     /// any other body is decoded in full, so what can go wrong with a body is reported exactly as it always is.
     /// </summary>
-    public static void DecodeInto(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt, BodyDetail detail = BodyDetail.Message)
+    /// <param name="lent">The array <paramref name="plain"/> is, when it is lent (<see cref="PlaintextLoans"/>): kept instead of a copy.</param>
+    public static void DecodeInto(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt, BodyDetail detail = BodyDetail.Message, byte[]? lent = null)
     {
-        if (detail != BodyDetail.Message && TryCheckOnly(frame, plain, detail, out var plaintext))
+        // The thread's JSON is found by its body's array, and a lent array comes back holding another body.
+        if (lent is not null) Output.ProtobufWireJson.ForgetFormatted();
+        if (detail != BodyDetail.Message && TryCheckOnly(frame, plain, detail, lent, out var plaintext))
         {
-            if (detail is BodyDetail.Plaintext or BodyDetail.Json) frame.Plaintext = plaintext ?? plain.ToArray();
+            if (detail is BodyDetail.Plaintext or BodyDetail.Json) frame.Plaintext = plaintext ?? lent ?? plain.ToArray();
             return;
         }
         var diagnostics = t_diagnostics ??= [];
@@ -80,13 +83,13 @@ internal static class FrameBodies
     /// verdict), made on <paramref name="plaintext"/>, the array the writer will find that JSON by; a body that walk
     /// declines gets <see cref="WireCheck.Check"/>.
     /// </summary>
-    private static bool TryCheckOnly(OpenDFrame frame, ReadOnlySpan<byte> plain, BodyDetail detail, out byte[]? plaintext)
+    private static bool TryCheckOnly(OpenDFrame frame, ReadOnlySpan<byte> plain, BodyDetail detail, byte[]? lent, out byte[]? plaintext)
     {
         plaintext = null;
         if (frame.ProtoFmt != FrameHeader.FormatProtobuf) return false;
         var descriptor = frame.BodyDescriptor;
         if (descriptor is null || !WireCheck.IsSupported(descriptor)) return false;
-        if (detail != BodyDetail.Json || !Output.ProtobufWireJson.TryFormatChecked(descriptor, plaintext = plain.ToArray(), out var verdict))
+        if (detail != BodyDetail.Json || !Output.ProtobufWireJson.TryFormatChecked(descriptor, plaintext = lent ?? plain.ToArray(), out var verdict))
             verdict = WireCheck.Check(descriptor, plain);
         if (!verdict.Valid || verdict.MissingRequired) return false;
         if (frame.Direction == FlowDirection.ServerToClient)

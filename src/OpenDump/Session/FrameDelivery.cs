@@ -12,10 +12,11 @@ namespace OpenDump.Session;
 /// </summary>
 internal abstract class FrameDelivery : IAnalysisSink, IDisposable
 {
-    protected FrameDelivery(IAnalysisSink sink, BodyDetail bodies)
+    protected FrameDelivery(IAnalysisSink sink, BodyDetail bodies, bool lendPlaintext)
     {
         Sink = sink;
         Bodies = bodies;
+        LendPlaintext = lendPlaintext && bodies is BodyDetail.Plaintext or BodyDetail.Json;
     }
 
     protected IAnalysisSink Sink { get; }
@@ -23,8 +24,11 @@ internal abstract class FrameDelivery : IAnalysisSink, IDisposable
     /// <summary>See <see cref="AnalyzerOptions.Bodies"/>.</summary>
     protected BodyDetail Bodies { get; }
 
-    public static FrameDelivery Create(IAnalysisSink sink, int threads, int batchFrames, BodyDetail bodies = BodyDetail.Message) =>
-        threads <= 1 ? new InlineDelivery(sink, bodies) : new ParallelDelivery(sink, threads, batchFrames, bodies);
+    /// <summary>Whether frames borrow their plaintext arrays (<see cref="AnalyzerOptions.LendPlaintext"/>, <see cref="PlaintextLoans"/>).</summary>
+    protected bool LendPlaintext { get; }
+
+    public static FrameDelivery Create(IAnalysisSink sink, int threads, int batchFrames, BodyDetail bodies = BodyDetail.Message, bool lendPlaintext = false) =>
+        threads <= 1 ? new InlineDelivery(sink, bodies, lendPlaintext) : new ParallelDelivery(sink, threads, batchFrames, bodies, lendPlaintext);
 
     /// <summary>A frame whose plaintext body is still to decode; <paramref name="plain"/> is valid only during the call.</summary>
     public abstract void OnFrame(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt);
@@ -42,12 +46,20 @@ internal abstract class FrameDelivery : IAnalysisSink, IDisposable
 }
 
 /// <summary>Everything on the calling thread, as it comes.</summary>
-internal sealed class InlineDelivery(IAnalysisSink sink, BodyDetail bodies) : FrameDelivery(sink, bodies)
+internal sealed class InlineDelivery(IAnalysisSink sink, BodyDetail bodies, bool lendPlaintext) : FrameDelivery(sink, bodies, lendPlaintext)
 {
     public override void OnFrame(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt)
     {
-        FrameBodies.DecodeInto(frame, plain, diagnosticsAt, Bodies);
+        if (!LendPlaintext)
+        {
+            FrameBodies.DecodeInto(frame, plain, diagnosticsAt, Bodies);
+            Sink.OnFrame(frame);
+            return;
+        }
+        var lent = PlaintextLoans.ForThisThread.Lend(plain);
+        FrameBodies.DecodeInto(frame, lent, diagnosticsAt, Bodies, lent);
         Sink.OnFrame(frame);
+        PlaintextLoans.GiveBack(frame, lent, keep: false);
     }
 
     public override void OnFrame(OpenDFrame frame) => Sink.OnFrame(frame);

@@ -25,7 +25,7 @@ internal sealed class ParallelDelivery : FrameDelivery
     private readonly Stack<Batch> _spare = new();
     private Batch _current;
 
-    public ParallelDelivery(IAnalysisSink sink, int threads, int batchFrames, BodyDetail bodies) : base(sink, bodies)
+    public ParallelDelivery(IAnalysisSink sink, int threads, int batchFrames, BodyDetail bodies, bool lendPlaintext) : base(sink, bodies, lendPlaintext)
     {
         _batchFrames = Math.Max(1, batchFrames);
         // The calling thread reads, reassembles and decrypts, and helps when the workers fall behind.
@@ -181,8 +181,23 @@ internal sealed class ParallelDelivery : FrameDelivery
             {
                 ref var entry = ref entries[i];
                 if (entry.Frame is not { } frame) continue;
-                if (entry.HasBody) FrameBodies.DecodeInto(frame, batch.Bodies.AsSpan(entry.BodyOffset, entry.BodyLength), entry.DiagnosticsAt, Bodies);
+                if (!entry.HasBody)
+                {
+                    Sink.PrepareFrame(frame);
+                    continue;
+                }
+                var body = batch.Bodies.AsSpan(entry.BodyOffset, entry.BodyLength);
+                if (!LendPlaintext)
+                {
+                    FrameBodies.DecodeInto(frame, body, entry.DiagnosticsAt, Bodies);
+                    Sink.PrepareFrame(frame);
+                    continue;
+                }
+                // A frame the sink prepared is rendered: its body goes back now, and the next frame of its length reuses the array.
+                var lent = PlaintextLoans.ForThisThread.Lend(body);
+                FrameBodies.DecodeInto(frame, lent, entry.DiagnosticsAt, Bodies, lent);
                 Sink.PrepareFrame(frame);
+                PlaintextLoans.GiveBack(frame, lent, keep: frame.Prepared is null);
             }
         }
         catch (Exception e)

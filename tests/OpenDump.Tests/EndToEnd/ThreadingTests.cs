@@ -75,6 +75,43 @@ public sealed class ThreadingTests
         Assert.Equal(one, Run(3));
     }
 
+    /// <summary>
+    /// JSON Lines and the timeline as the CLI runs them, with bodies lent (AnalyzerOptions.LendPlaintext): each thread
+    /// reuses one array per body length, so a body read after its array went to a later frame of the same length would
+    /// show that frame's bytes. A filter makes the frames before the time origin go unprepared, which keep theirs.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Captures))]
+    public void Lent_bodies_give_the_outputs_of_kept_ones(string name)
+    {
+        var (path, key) = Fixtures.CaptureWithKey(name);
+        var filter = new FrameSelection { Kinds = new HashSet<FrameKind> { FrameKind.Push, FrameKind.Response } };
+        foreach (var selection in new[] { FrameSelection.All, filter })
+        foreach (var jsonl in new[] { true, false })
+        {
+            string Run(AnalyzerOptions options)
+            {
+                var output = new MemoryStream();
+                using (var source = new PcapFileSource(path))
+                using (var writer = new JsonLinesWriter(output, _ => { }))
+                using (var text = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true))
+                {
+                    IAnalysisSink sink = jsonl ? writer : new TimelineWriter(text, verbose: false);
+                    if (!selection.IsEverything) sink = new FilteringSink(sink, selection);
+                    CaptureAnalyzer.Run(source, options with { RsaKey = key, Bodies = jsonl ? BodyDetail.Json : BodyDetail.Plaintext }, sink);
+                }
+                return Encoding.UTF8.GetString(output.ToArray());
+            }
+            var kept = Run(new AnalyzerOptions());
+            Assert.True(kept.Count(c => c == '\n') > 20, $"{name}: only {kept.Count(c => c == '\n')} lines");
+            foreach (var (threads, batch) in new[] { (1, 1) }.Concat(Layouts))
+            {
+                var lent = Run(new AnalyzerOptions { Threads = threads, BatchFrames = batch, LendPlaintext = true });
+                Assert.True(kept == lent, $"{name}, {(jsonl ? "JSON Lines" : "timeline")}, filtered {!selection.IsEverything}, {threads} threads, batches of {batch}: differ at {FirstDifference(kept, lent)}");
+            }
+        }
+    }
+
     [Theory]
     [InlineData("sdk/ws/ws_basic.pcap", 1)]
     [InlineData("sdk/ws/ws_basic.pcap", 3)]

@@ -65,6 +65,15 @@ public sealed class AllocationBudgetTests(ITestOutputHelper output)
         Assert.InRange(WarmBytesPerFrame(bodies), 1, budget);
     }
 
+    /// <summary>A lent plaintext (AnalyzerOptions.LendPlaintext) is an array the thread reuses: the frame allocates its record alone.</summary>
+    [Theory]
+    [InlineData(BodyDetail.Plaintext)]
+    [InlineData(BodyDetail.Json)]
+    public void With_lent_bodies_a_frame_allocates_its_record_alone(BodyDetail bodies)
+    {
+        Assert.InRange(WarmBytesPerFrame(bodies, lendPlaintext: true), 1, 340);
+    }
+
     /// <summary>Reading a capture file hands out packets from one reused buffer: nothing is allocated per packet once warm.</summary>
     [Fact]
     public void Reading_a_capture_file_allocates_nothing_per_packet()
@@ -100,11 +109,11 @@ public sealed class AllocationBudgetTests(ITestOutputHelper output)
     }
 
     /// <summary>Decodes the steady stream in one pass, then measures what the second half of it allocates per frame.</summary>
-    private long WarmBytesPerFrame(BodyDetail bodies)
+    private long WarmBytesPerFrame(BodyDetail bodies, bool lendPlaintext = false)
     {
         var (packets, key, pushes) = SteadyStream(4000);
         var sink = new CountingSink { MessagesExpected = bodies == BodyDetail.Message };
-        using var analyzer = new CaptureAnalyzer(new AnalyzerOptions { RsaKey = key, Bodies = bodies }, sink);
+        using var analyzer = new CaptureAnalyzer(new AnalyzerOptions { RsaKey = key, Bodies = bodies, LendPlaintext = lendPlaintext }, sink);
         var half = packets.Count / 2;
         for (var i = 0; i < half; i++) analyzer.ProcessPacket(packets[i]);
         var framesBefore = sink.Frames;
@@ -118,7 +127,7 @@ public sealed class AllocationBudgetTests(ITestOutputHelper output)
         Assert.Equal(pushes + 2, sink.Frames);
         Assert.Equal(0, sink.Problems);
         var perFrame = allocated / frames;
-        output.WriteLine($"{bodies}: {allocated} bytes for {frames} frames over {packets.Count - half} packets: {perFrame} bytes per frame");
+        output.WriteLine($"{bodies}{(lendPlaintext ? " lent" : "")}: {allocated} bytes for {frames} frames over {packets.Count - half} packets: {perFrame} bytes per frame");
         return perFrame;
     }
 
