@@ -26,6 +26,8 @@ public sealed class TimelineWriter : IAnalysisSink
     private readonly StreamWriter? _textOfStream;
     private readonly ArrayBufferWriter<byte>? _bytes;
     private readonly byte[] _newLine = [];
+    // A highlighted line's colour codes as UTF-8, for the lines written as bytes.
+    private readonly byte[] _pushStart = [], _end = [];
     private bool _textPending;
 
     public TimelineWriter(TextWriter output, bool verbose = false, Palette? palette = null)
@@ -38,6 +40,8 @@ public sealed class TimelineWriter : IAnalysisSink
             _textOfStream = writer;
             _bytes = new ArrayBufferWriter<byte>(ByteThreshold + 64 * 1024);
             _newLine = Encoding.UTF8.GetBytes(writer.NewLine);
+            _pushStart = Encoding.UTF8.GetBytes(_p.PushStart);
+            _end = Encoding.UTF8.GetBytes(_p.End);
         }
     }
 
@@ -110,14 +114,17 @@ public sealed class TimelineWriter : IAnalysisSink
             _textPending = false;
         }
         var bytes = _bytes!;
-        var (start, end) = prepared.Highlight ? (_p.PushStart, _p.End) : ("", "");
+        var (start, end) = prepared.Highlight ? (_pushStart, _end) : ([], []);
         var span = bytes.GetSpan(start.Length + 32 + prepared.Length + end.Length + _newLine.Length);
-        var n = Encoding.UTF8.GetBytes(start, span);
-        Span<char> time = stackalloc char[32];
-        n += Encoding.UTF8.GetBytes(FormatRelative(timestampMicros, time), span[n..]);
+        start.CopyTo(span);
+        var n = start.Length;
+        _origin ??= timestampMicros;
+        // Every line starts with its time: written as bytes here, on the thread the others wait for.
+        n += FormatSeconds(timestampMicros - _origin.Value, span[n..]);
         prepared.Buffer.AsSpan(prepared.Offset, prepared.Length).CopyTo(span[n..]);
         n += prepared.Length;
-        n += Encoding.UTF8.GetBytes(end, span[n..]);
+        end.CopyTo(span[n..]);
+        n += end.Length;
         _newLine.CopyTo(span[n..]);
         bytes.Advance(n + _newLine.Length);
         if (ReferenceEquals(block, _doneBlock)) _doneLines++;
@@ -343,8 +350,12 @@ public sealed class TimelineWriter : IAnalysisSink
     private ReadOnlySpan<char> FormatRelative(long ts, Span<char> text)
     {
         _origin ??= ts;
-        // Seconds with six decimals from the integer microseconds (what "0.000000" makes of them as a double), padded to 12.
-        var micros = ts - _origin.Value;
+        return FormatSeconds(ts - _origin.Value, text);
+    }
+
+    /// <summary>Seconds with six decimals from the integer microseconds (what "0.000000" makes of them as a double), padded to 12.</summary>
+    internal static ReadOnlySpan<char> FormatSeconds(long micros, Span<char> text)
+    {
         var abs = Math.Abs(micros);
         Span<char> digits = stackalloc char[32];
         var n = 0;
@@ -358,6 +369,29 @@ public sealed class TimelineWriter : IAnalysisSink
         text[..pad].Fill(' ');
         digits[..n].CopyTo(text[pad..]);
         return text[..(pad + n)];
+    }
+
+    /// <summary><see cref="FormatSeconds(long, Span{char})"/> as UTF-8 into <paramref name="utf8"/> (32 bytes are enough); the bytes written.</summary>
+    internal static int FormatSeconds(long micros, Span<byte> utf8)
+    {
+        var abs = (ulong)Math.Abs(micros);
+        Span<byte> digits = stackalloc byte[32];
+        var at = digits.Length;
+        var fraction = abs % 1_000_000;
+        for (var i = 0; i < 6; i++, fraction /= 10) digits[--at] = (byte)('0' + (int)(fraction % 10));
+        digits[--at] = (byte)'.';
+        var seconds = abs / 1_000_000;
+        do
+        {
+            digits[--at] = (byte)('0' + (int)(seconds % 10));
+            seconds /= 10;
+        } while (seconds != 0);
+        if (micros < 0) digits[--at] = (byte)'-';
+        var n = digits.Length - at;
+        var pad = Math.Max(0, 12 - n);
+        utf8[..pad].Fill((byte)' ');
+        digits[at..].CopyTo(utf8[pad..]);
+        return pad + n;
     }
 
     private static string FormatDuration(long micros) => (micros / 1e6).ToString("0.000", CultureInfo.InvariantCulture) + "s";
