@@ -20,6 +20,10 @@ public sealed class ProtoRegistry
     private readonly Dictionary<string, ProtoEntry> _byName;
     private readonly Dictionary<string, Type> _reflectionTypes;
     private readonly ConcurrentDictionary<uint, ProtoInfo> _resolved = new();
+    // The resolved entries of the protoIDs OpenD uses (all below 16384) by index: looked up for every frame on the
+    // thread that frames them, where a dictionary's hashing and its shared generic code cost more than the rest.
+    private const int DirectIds = 16384;
+    private readonly ProtoInfo?[] _direct = new ProtoInfo?[DirectIds];
     private readonly Lazy<IReadOnlyDictionary<string, FileDescriptor>> _allFiles;
 
     private ProtoRegistry()
@@ -44,9 +48,14 @@ public sealed class ProtoRegistry
 
     public ProtoInfo? Find(uint protoId)
     {
+        if (protoId < DirectIds && Volatile.Read(ref _direct[protoId]) is { } direct) return direct;
         // Looked up once per frame: the resolved entry is read without building a factory delegate.
         if (_resolved.TryGetValue(protoId, out var known)) return known;
-        return _entries.TryGetValue(protoId, out var entry) ? _resolved.GetOrAdd(protoId, _ => Resolve(entry)) : null;
+        if (!_entries.TryGetValue(protoId, out var entry)) return null;
+        var resolved = _resolved.GetOrAdd(protoId, _ => Resolve(entry));
+        // GetOrAdd gives every thread the same instance, so the slot only ever holds that one.
+        if (protoId < DirectIds) Volatile.Write(ref _direct[protoId], resolved);
+        return resolved;
     }
 
     public ProtoInfo? Find(string name) => _byName.TryGetValue(name, out var entry) ? Find(entry.Id) : null;
