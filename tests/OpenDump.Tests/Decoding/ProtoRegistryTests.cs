@@ -53,6 +53,25 @@ public sealed class ProtoRegistryTests
     }
 
     [Fact]
+    public void A_protoID_finds_the_same_entry_every_time_and_an_unknown_one_finds_none()
+    {
+        foreach (var (id, name) in PackageCmdIds())
+        {
+            var first = ProtoRegistry.Default.Find(id);
+            Assert.NotNull(first);
+            Assert.Equal(id, first.Id);
+            Assert.Equal(name, first.Name);
+            Assert.Same(first, ProtoRegistry.Default.Find(id));
+        }
+        var known = PackageCmdIds().Select(p => p.Id).ToHashSet();
+        foreach (var id in new uint[] { 0, 1000, 3999, 16383, 16384, 70_000, uint.MaxValue }.Where(i => !known.Contains(i)))
+        {
+            Assert.Null(ProtoRegistry.Default.Find(id));
+            Assert.Null(ProtoRegistry.Default.Find(id));
+        }
+    }
+
+    [Fact]
     public void Every_entry_resolves_to_compiled_messages_except_ids_without_a_schema()
     {
         var unresolved = ProtoRegistry.Default.All.Where(p => p.Request is null && p.Response is null).Select(p => p.Name).ToList();
