@@ -12,7 +12,11 @@ internal sealed class LineBlock
     public const int DefaultSize = 1 << 20;
 
     private readonly ArrayPool<byte> _pool;
-    private int _outstanding;
+    // Lines handed over, counted by the worker alone; published as _handedOverInAll when it seals the block. An
+    // interlocked add per line on the worker made it wait for every store of the line before it, each time.
+    private int _handedOver;
+    private int _handedOverInAll;
+    private int _done;
     private int _sealed;
     private int _released;
 
@@ -25,19 +29,22 @@ internal sealed class LineBlock
     public byte[] Buffer { get; }
 
     /// <summary>On the worker: a line at this block's end was handed over.</summary>
-    public void LineHandedOver() => Interlocked.Increment(ref _outstanding);
+    public void LineHandedOver() => _handedOver++;
 
     /// <summary>On the writing thread: that many of this block's lines were written (or dropped).</summary>
     public void LinesDone(int lines)
     {
-        if (Interlocked.Add(ref _outstanding, -lines) == 0 && Volatile.Read(ref _sealed) == 1) Release();
+        // The add and the exchange in Seal are full fences: of the two threads, at least one sees the other's write.
+        var done = Interlocked.Add(ref _done, lines);
+        if (Volatile.Read(ref _sealed) == 1 && done == _handedOverInAll) Release();
     }
 
     /// <summary>On the worker: no more lines go into this block.</summary>
     public void Seal()
     {
+        _handedOverInAll = _handedOver;
         Interlocked.Exchange(ref _sealed, 1);
-        if (Volatile.Read(ref _outstanding) == 0) Release();
+        if (Volatile.Read(ref _done) == _handedOverInAll) Release();
     }
 
     /// <summary>Whether the array went back to the pool (tests).</summary>

@@ -71,6 +71,66 @@ public sealed class LineBlockTests
         Assert.Equal("ok\n", Encoding.ASCII.GetString(line.Block.Buffer, line.Offset, line.Length));
     }
 
+    [Fact]
+    public void Lines_written_on_another_thread_as_they_are_handed_over_return_every_block_left_exactly_once()
+    {
+        // The worker counts its lines without an atomic and tells the total when it seals a block; the writing thread
+        // adds the lines it wrote in runs. Whichever comes last must return the block, and only once.
+        for (var round = 0; round < 5; round++)
+        {
+            var pool = new CountingPool();
+            var writer = new LineBlockWriter(blockSize: 256, pool);
+            var handed = new System.Collections.Concurrent.BlockingCollection<LineBlock>(boundedCapacity: round % 2 == 0 ? 4 : 4096);
+            const int lines = 200_000;
+            var worker = new Thread(() =>
+            {
+                for (var i = 0; i < lines; i++)
+                {
+                    writer.BeginLine();
+                    var length = 5 + i % 37;
+                    writer.GetSpan(length)[..length].Fill((byte)'x');
+                    writer.Advance(length);
+                    handed.Add(writer.TakeLine().Block);
+                }
+                handed.CompleteAdding();
+            });
+            var random = new Random(round);
+            var written = 0;
+            var consumer = new Thread(() =>
+            {
+                LineBlock? run = null;
+                var runLines = 0;
+                foreach (var block in handed.GetConsumingEnumerable())
+                {
+                    written++;
+                    if (ReferenceEquals(block, run) && runLines < random.Next(1, 8))
+                    {
+                        runLines++;
+                        continue;
+                    }
+                    run?.LinesDone(runLines);
+                    (run, runLines) = (block, 1);
+                    // As a writer flushing when it has caught up: the block's lines can then all be done before it is sealed.
+                    if (handed.Count == 0)
+                    {
+                        run.LinesDone(runLines);
+                        (run, runLines) = (null, 0);
+                    }
+                }
+                run?.LinesDone(runLines);
+            });
+            worker.Start();
+            consumer.Start();
+            worker.Join();
+            consumer.Join();
+            Assert.Equal(lines, written);
+            Assert.True(pool.Rented > 1000, $"{pool.Rented} blocks");
+            // All but the block the worker is still in.
+            Assert.Equal(pool.Rented - 1, pool.Returned);
+            Assert.Equal(pool.Returned, pool.Distinct);
+        }
+    }
+
     private sealed class CountingPool : ArrayPool<byte>
     {
         private readonly HashSet<byte[]> _returned = new(ReferenceEqualityComparer.Instance);
@@ -80,14 +140,17 @@ public sealed class LineBlockTests
 
         public override byte[] Rent(int minimumLength)
         {
-            Rented++;
+            lock (_returned) Rented++;
             return new byte[minimumLength];
         }
 
         public override void Return(byte[] array, bool clearArray = false)
         {
-            Returned++;
-            _returned.Add(array);
+            lock (_returned)
+            {
+                Returned++;
+                _returned.Add(array);
+            }
         }
     }
 }
