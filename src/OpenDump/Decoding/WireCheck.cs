@@ -14,11 +14,11 @@ public readonly struct WireVerdict
     private readonly int _retType, _errCode, _retMsgOffset, _retMsgLength;
     private readonly byte _flags;
 
-    private const byte FlagValid = 1, FlagMissing = 2, FlagRetType = 4, FlagErrCode = 8, FlagRetMsg = 16;
+    private const byte FlagValid = 1, FlagMissing = 2, FlagRetType = 4, FlagErrCode = 8, FlagRetMsg = 16, FlagMerges = 32;
 
-    internal WireVerdict(bool valid, bool missing, bool hasRetType, int retType, bool hasErrCode, int errCode, bool hasRetMsg, int retMsgOffset, int retMsgLength)
+    internal WireVerdict(bool valid, bool missing, bool hasRetType, int retType, bool hasErrCode, int errCode, bool hasRetMsg, int retMsgOffset, int retMsgLength, bool merges = false)
     {
-        _flags = (byte)((valid ? FlagValid : 0) | (missing ? FlagMissing : 0) | (hasRetType ? FlagRetType : 0) | (hasErrCode ? FlagErrCode : 0) | (hasRetMsg ? FlagRetMsg : 0));
+        _flags = (byte)((valid ? FlagValid : 0) | (missing ? FlagMissing : 0) | (hasRetType ? FlagRetType : 0) | (hasErrCode ? FlagErrCode : 0) | (hasRetMsg ? FlagRetMsg : 0) | (merges ? FlagMerges : 0));
         _retType = retType;
         _errCode = errCode;
         _retMsgOffset = retMsgOffset;
@@ -30,6 +30,12 @@ public readonly struct WireVerdict
 
     /// <summary>Whether BodyDecoder would report a non-empty MissingRequired list.</summary>
     public bool MissingRequired => (_flags & FlagMissing) != 0;
+
+    /// <summary>
+    /// Whether a singular message field that can hold a required field may occur more than once in one message of the
+    /// body (the message then holds their merge). False means each occurs at most once (it is never false when one does).
+    /// </summary>
+    public bool MayMerge => (_flags & FlagMerges) != 0;
 
     /// <summary>The top-level retType field's value when it is present (last occurrence wins), as ReadResult reads it.</summary>
     public int? RetType => (_flags & FlagRetType) != 0 ? _retType : null;
@@ -97,7 +103,7 @@ public static class WireCheck
         if (!ReadMessage(plan, body, ref pos, body.Length, 0, ref state)) return default;
         var missing = state.Missing;
         if (state.NeedsMerge) missing = MissingMerged(plan, body, [(0, body.Length)], 0);
-        return new WireVerdict(true, missing, state.HasRetType, state.RetType, state.HasErrCode, state.ErrCode, state.HasRetMsg, state.RetMsgOffset, state.RetMsgLength);
+        return new WireVerdict(true, missing, state.HasRetType, state.RetType, state.HasErrCode, state.ErrCode, state.HasRetMsg, state.RetMsgOffset, state.RetMsgLength, state.NeedsMerge);
     }
 
     private struct ScanState

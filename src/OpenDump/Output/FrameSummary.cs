@@ -30,7 +30,7 @@ public static class FrameSummary
         else if (frame.Plaintext is { } plain && frame.BodyDescriptor is { } type)
         {
             // A body kept as plaintext is walked on the wire; where that cannot give the message's answer, it is parsed.
-            if (!WireWalk(WalkPlan.Of(type), plain, securities, ref account, 0))
+            if (!WireWalk(WalkPlan.Of(type), plain, securities, ref account, 0, stopEarly: frame.PlaintextSingularsOnce))
             {
                 securities.Clear();
                 account = null;
@@ -116,7 +116,11 @@ public static class FrameSummary
     /// the message would merge what the wire holds apart: a singular message field, or a scalar of a Security or a
     /// TrdHeader, given more than once.
     /// </summary>
-    private static bool WireWalk(WalkPlan plan, ReadOnlySpan<byte> body, List<string> securities, ref string? account, int depth)
+    /// <param name="stopEarly">
+    /// The body's wire check found no singular message field given twice: a message's records need not be read past
+    /// its last singular lead when it has no repeated one.
+    /// </param>
+    private static bool WireWalk(WalkPlan plan, ReadOnlySpan<byte> body, List<string> securities, ref string? account, int depth, bool stopEarly)
     {
         if (depth > 6 || securities.Count > 64) return true;
         if (plan.IsSecurity)
@@ -146,6 +150,7 @@ public static class FrameSummary
         var count = 0;
         var sorted = true;
         ulong singularsSeen = 0;
+        stopEarly &= plan.CanStopEarly;
         for (var pos = 0; pos < body.Length;)
         {
             if (!NextRecord(body, ref pos, out var number, out var wireType, out var value)) return false;
@@ -168,11 +173,12 @@ public static class FrameSummary
             if (count > 0 && hits[count - 1].Lead > lead) sorted = false;
             // A length-delimited value ends where the next record starts.
             hits[count++] = new Hit(lead, pos - value.Length, value.Length);
+            if (stopEarly && singularsSeen == plan.SingularLeads) break;
         }
         hits = hits[..count];
         if (!sorted) SortByLead(hits);
         foreach (var hit in hits)
-            if (!WireWalk(plan.Lead(hit.Lead), body.Slice(hit.Start, hit.Length), securities, ref account, depth + 1)) return false;
+            if (!WireWalk(plan.Lead(hit.Lead), body.Slice(hit.Start, hit.Length), securities, ref account, depth + 1, stopEarly)) return false;
         return true;
     }
 
@@ -199,7 +205,15 @@ public static class FrameSummary
             LeadNumbers = _leads.Select(f => f.FieldNumber).ToArray();
             LeadRepeated = _leads.Select(f => f.IsRepeated).ToArray();
             LeadInOneof = _leads.Any(f => f.RealContainingOneof is not null);
+            // Stopping early relies on the wire check's duplicate test, which covers singular message fields that can
+            // hold a required field: a Security or a TrdHeader has some, so every lead can.
+            CanStopEarly = _leads.Length is > 0 and < 64 && !LeadRepeated.Any(r => r) && LeadsHoldRequired;
+            for (var i = 0; i < _leads.Length && i < 64; i++) SingularLeads |= 1UL << i;
         }
+
+        private static readonly bool LeadsHoldRequired =
+            QotCommon.Security.Descriptor.Fields.InDeclarationOrder().Any(f => f.IsRequired)
+            && TrdCommon.TrdHeader.Descriptor.Fields.InDeclarationOrder().Any(f => f.IsRequired);
 
         public static WalkPlan Of(MessageDescriptor d) => Plans.TryGetValue(d, out var plan) ? plan : Plans.GetOrAdd(d, static d => new WalkPlan(d));
 
@@ -208,6 +222,9 @@ public static class FrameSummary
         public int[] LeadNumbers { get; }
         public bool[] LeadRepeated { get; }
         public bool LeadInOneof { get; }
+        /// <summary>Whether a walk may stop once it has seen every lead (all singular), with <see cref="SingularLeads"/> the bits of them all.</summary>
+        public bool CanStopEarly { get; }
+        public ulong SingularLeads { get; }
 
         public WalkPlan Lead(int index) => _leadPlans[index] ??= Of(_leads[index].MessageType);
     }

@@ -92,6 +92,7 @@ internal static class FrameBodies
         if (detail != BodyDetail.Json || !Output.ProtobufWireJson.TryFormatChecked(descriptor, plaintext = lent ?? plain.ToArray(), out var verdict))
             verdict = WireCheck.Check(descriptor, plain);
         if (!verdict.Valid || verdict.MissingRequired) return false;
+        frame.PlaintextSingularsOnce = !verdict.MayMerge;
         if (frame.Direction == FlowDirection.ServerToClient)
         {
             frame.RetType = verdict.RetType;

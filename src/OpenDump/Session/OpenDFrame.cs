@@ -62,6 +62,12 @@ public sealed record OpenDFrame
     /// <summary>The body bytes kept when <see cref="Message"/> is null: plaintext when decrypted, else as on the wire.</summary>
     public byte[]? RawBody { get; internal set; }
     public IReadOnlyList<RawField>? RawFields { get; internal set; }
+
+    /// <summary>
+    /// For <see cref="Plaintext"/>: whether its wire check found each singular message field at most once in every message
+    /// (<see cref="WireVerdict.MayMerge"/> false). A walk over the wire can then stop at the fields it wants.
+    /// </summary>
+    internal bool PlaintextSingularsOnce { get; set; }
     public IReadOnlyList<Diagnostic> Diagnostics
     {
         get => _diagnostics;

@@ -19,7 +19,7 @@ public sealed class FrameSummaryTests
     public void A_summary_from_the_wire_is_the_summary_of_the_message_for_every_schema()
     {
         var generator = new RandomMessages(seed: 4242);
-        int compared = 0, named = 0;
+        int compared = 0, named = 0, singularsOnce = 0;
         foreach (var proto in ProtoRegistry.Default.All)
         {
             foreach (var toServer in new[] { true, false })
@@ -33,6 +33,12 @@ public sealed class FrameSummaryTests
                     var expected = FrameSummary.Describe(Frame(proto, toServer) with { Message = type.Parser.ParseFrom(bytes) });
                     var actual = FrameSummary.Describe(Frame(proto, toServer) with { Plaintext = bytes });
                     Assert.True(expected == actual, $"{type.FullName} #{i}: message says \"{expected}\", wire says \"{actual}\" ({Convert.ToHexString(bytes)})");
+                    // As the analysis hands it over: the wire check says whether the walk may stop at its last lead.
+                    var once = Frame(proto, toServer) with { Plaintext = bytes };
+                    once.PlaintextSingularsOnce = !WireCheck.Check(type, bytes).MayMerge;
+                    var early = FrameSummary.Describe(once);
+                    Assert.True(expected == early, $"{type.FullName} #{i}: message says \"{expected}\", wire with the check's verdict says \"{early}\" ({Convert.ToHexString(bytes)})");
+                    if (once.PlaintextSingularsOnce) singularsOnce++;
                     compared++;
                     if (expected.Length > 0) named++;
                 }
@@ -40,6 +46,7 @@ public sealed class FrameSummaryTests
         }
         Assert.True(compared > 2000, $"{compared} bodies");
         Assert.True(named > 300, $"only {named} bodies named a security or an account");
+        Assert.True(singularsOnce > compared / 2 && singularsOnce < compared, $"{singularsOnce} of {compared} bodies with each singular field once");
     }
 
     [Fact]
