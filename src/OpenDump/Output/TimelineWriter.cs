@@ -375,22 +375,23 @@ public sealed class TimelineWriter : IAnalysisSink
     internal static int FormatSeconds(long micros, Span<byte> utf8)
     {
         var abs = (ulong)Math.Abs(micros);
-        Span<byte> digits = stackalloc byte[32];
-        var at = digits.Length;
-        var fraction = abs % 1_000_000;
-        for (var i = 0; i < 6; i++, fraction /= 10) digits[--at] = (byte)('0' + (int)(fraction % 10));
-        digits[--at] = (byte)'.';
         var seconds = abs / 1_000_000;
+        var fraction = (uint)(abs % 1_000_000);
+        var secondDigits = 1;
+        for (var s = seconds; s >= 10; s /= 10) secondDigits++;
+        var n = (micros < 0 ? 1 : 0) + secondDigits + 7;
+        var pad = Math.Max(0, 12 - n);
+        // Right to left, straight into the line.
+        var at = pad + n;
+        for (var i = 0; i < 6; i++, fraction /= 10) utf8[--at] = (byte)('0' + (int)(fraction % 10));
+        utf8[--at] = (byte)'.';
         do
         {
-            digits[--at] = (byte)('0' + (int)(seconds % 10));
+            utf8[--at] = (byte)('0' + (int)(seconds % 10));
             seconds /= 10;
         } while (seconds != 0);
-        if (micros < 0) digits[--at] = (byte)'-';
-        var n = digits.Length - at;
-        var pad = Math.Max(0, 12 - n);
+        if (micros < 0) utf8[--at] = (byte)'-';
         utf8[..pad].Fill((byte)' ');
-        digits[at..].CopyTo(utf8[pad..]);
         return pad + n;
     }
 
