@@ -26,16 +26,7 @@ public sealed class TimelineBlockTests
         var (packets, key, _) = Performance.AllocationBudgetTests.SteadyStream(pushes);
         var output = new MemoryStream();
         var blocks = new BlockRecorder(new TimelineWriter(new StreamWriter(output, new UTF8Encoding(false))));
-        // On a thread of its own: the calling thread renders lines too when the workers fall behind, into its
-        // thread's block, and a test thread's block can hold lines an earlier test left unwritten.
-        var run = new Thread(() =>
-        {
-            using var analyzer = new CaptureAnalyzer(new AnalyzerOptions { RsaKey = key, Threads = threads, Bodies = BodyDetail.Plaintext }, blocks);
-            foreach (var packet in packets) analyzer.ProcessPacket(packet);
-            analyzer.Finish();
-        });
-        run.Start();
-        run.Join();
+        AnalyzeOnAThreadOfItsOwn(packets, key, threads, blocks);
 
         var lines = Encoding.UTF8.GetString(output.ToArray()).Split('\n');
         Assert.Equal(pushes + 2, lines.Count(l => l.Contains("sn=", StringComparison.Ordinal)));
@@ -55,14 +46,7 @@ public sealed class TimelineBlockTests
         var timeline = new MemoryStream();
         using var jsonWriter = new JsonLinesWriter(jsonl, _ => { });
         var blocks = new BlockRecorder(new OpenDump.Cli.TeeSink(jsonWriter, new TimelineWriter(new StreamWriter(timeline, new UTF8Encoding(false)))));
-        var run = new Thread(() =>
-        {
-            using var analyzer = new CaptureAnalyzer(new AnalyzerOptions { RsaKey = key, Threads = threads, Bodies = BodyDetail.Plaintext }, blocks);
-            foreach (var packet in packets) analyzer.ProcessPacket(packet);
-            analyzer.Finish();
-        });
-        run.Start();
-        run.Join();
+        AnalyzeOnAThreadOfItsOwn(packets, key, threads, blocks);
 
         Assert.Equal(pushes + 2, Encoding.UTF8.GetString(timeline.ToArray()).Split('\n').Count(l => l.Contains("sn=", StringComparison.Ordinal)));
         var json = Encoding.UTF8.GetString(jsonl.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -73,6 +57,22 @@ public sealed class TimelineBlockTests
         var used = blocks.Used.Keys.ToList();
         var held = used.Count(block => !block.Released);
         Assert.True(held <= threads, $"{held} of {used.Count} blocks not returned");
+    }
+
+    /// <summary>
+    /// On a thread of its own: the calling thread renders lines too when the workers fall behind, into its thread's
+    /// block, and a test thread's block can hold lines an earlier test left unwritten.
+    /// </summary>
+    private static void AnalyzeOnAThreadOfItsOwn(List<OpenDump.Capture.CapturedPacket> packets, OpenDump.Crypto.RsaPrivateKey key, int threads, IAnalysisSink sink)
+    {
+        var run = new Thread(() =>
+        {
+            using var analyzer = new CaptureAnalyzer(new AnalyzerOptions { RsaKey = key, Threads = threads, Bodies = BodyDetail.Plaintext }, sink);
+            foreach (var packet in packets) analyzer.ProcessPacket(packet);
+            analyzer.Finish();
+        });
+        run.Start();
+        run.Join();
     }
 
     private sealed class BlockRecorder(IAnalysisSink inner) : IAnalysisSink
