@@ -150,7 +150,8 @@ public static class FrameSummary
         var count = 0;
         var sorted = true;
         ulong singularsSeen = 0;
-        stopEarly &= plan.CanStopEarly;
+        // Only this message may stop early; its leads' messages are judged by their own plans.
+        var stopHere = stopEarly && plan.CanStopEarly;
         for (var pos = 0; pos < body.Length;)
         {
             if (!NextRecord(body, ref pos, out var number, out var wireType, out var value)) return false;
@@ -173,7 +174,7 @@ public static class FrameSummary
             if (count > 0 && hits[count - 1].Lead > lead) sorted = false;
             // A length-delimited value ends where the next record starts.
             hits[count++] = new Hit(lead, pos - value.Length, value.Length);
-            if (stopEarly && singularsSeen == plan.SingularLeads) break;
+            if (stopHere && singularsSeen == plan.SingularLeads) break;
         }
         hits = hits[..count];
         if (!sorted) SortByLead(hits);
