@@ -84,6 +84,9 @@ public static class ProtobufWireJson
         out ReadOnlySpan<byte> json, out ArrayBufferWriter<byte> scratch)
     {
         json = default;
+        // Every walk forgets the last body's JSON first: a lent plaintext array (Session/PlaintextLoans) comes back
+        // holding another body of its length, which must not find that JSON. A body never walked here has a type
+        // this writer declines, and so cannot match the type kept beside the array.
         t_formatted = null;
         scratch = t_scratch ??= new ArrayBufferWriter<byte>(4096);
         scratch.ResetWrittenCount();
@@ -122,14 +125,6 @@ public static class ProtobufWireJson
         t_formattedType = descriptor;
         t_formattedJson = scratch;
         return true;
-    }
-
-    /// <summary>Drops what <see cref="TryFormatChecked"/> left on this thread, so that no later body in the same array finds it.</summary>
-    internal static void ForgetFormatted()
-    {
-        t_formatted = null;
-        t_formattedType = null;
-        t_formattedJson = null;
     }
 
     /// <summary>The JSON <see cref="TryFormatChecked"/> left for exactly this body (the same array) of this type, if it is still there.</summary>

@@ -50,8 +50,6 @@ internal static class FrameBodies
     /// <param name="lent">The array <paramref name="plain"/> is, when it is lent (<see cref="PlaintextLoans"/>): kept instead of a copy.</param>
     public static void DecodeInto(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt, BodyDetail detail = BodyDetail.Message, byte[]? lent = null)
     {
-        // The thread's JSON is found by its body's array, and a lent array comes back holding another body.
-        if (lent is not null) Output.ProtobufWireJson.ForgetFormatted();
         if (detail != BodyDetail.Message && TryCheckOnly(frame, plain, detail, lent, out var plaintext))
         {
             if (detail is BodyDetail.Plaintext or BodyDetail.Json) frame.Plaintext = plaintext ?? lent ?? plain.ToArray();

@@ -27,6 +27,22 @@ internal abstract class FrameDelivery : IAnalysisSink, IDisposable
     /// <summary>Whether frames borrow their plaintext arrays (<see cref="AnalyzerOptions.LendPlaintext"/>, <see cref="PlaintextLoans"/>).</summary>
     protected bool LendPlaintext { get; }
 
+    /// <summary>
+    /// Decodes the body into the frame on the calling thread; with <see cref="LendPlaintext"/>, from this thread's lent
+    /// array, which is returned for the caller to give back once the sink is done with the frame (null otherwise).
+    /// </summary>
+    protected byte[]? Decode(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt)
+    {
+        if (!LendPlaintext)
+        {
+            FrameBodies.DecodeInto(frame, plain, diagnosticsAt, Bodies);
+            return null;
+        }
+        var lent = PlaintextLoans.ForThisThread.Lend(plain);
+        FrameBodies.DecodeInto(frame, lent, diagnosticsAt, Bodies, lent);
+        return lent;
+    }
+
     public static FrameDelivery Create(IAnalysisSink sink, int threads, int batchFrames, BodyDetail bodies = BodyDetail.Message, bool lendPlaintext = false) =>
         threads <= 1 ? new InlineDelivery(sink, bodies, lendPlaintext) : new ParallelDelivery(sink, threads, batchFrames, bodies, lendPlaintext);
 
@@ -50,16 +66,9 @@ internal sealed class InlineDelivery(IAnalysisSink sink, BodyDetail bodies, bool
 {
     public override void OnFrame(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt)
     {
-        if (!LendPlaintext)
-        {
-            FrameBodies.DecodeInto(frame, plain, diagnosticsAt, Bodies);
-            Sink.OnFrame(frame);
-            return;
-        }
-        var lent = PlaintextLoans.ForThisThread.Lend(plain);
-        FrameBodies.DecodeInto(frame, lent, diagnosticsAt, Bodies, lent);
+        var lent = Decode(frame, plain, diagnosticsAt);
         Sink.OnFrame(frame);
-        PlaintextLoans.GiveBack(frame, lent, keep: false);
+        if (lent is not null) PlaintextLoans.GiveBack(frame, lent, keep: false);
     }
 
     public override void OnFrame(OpenDFrame frame) => Sink.OnFrame(frame);

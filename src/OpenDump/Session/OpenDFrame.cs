@@ -86,8 +86,11 @@ public sealed record OpenDFrame
     // slot made the first writer render the frame again and never give its line's block back.
     private PreparedOutput? _prepared;
 
-    /// <summary>The output a sink prepared last for this frame (tests).</summary>
+    /// <summary>The output a sink prepared last for this frame; the others follow it through <see cref="PreparedOutput.Next"/>.</summary>
     internal PreparedOutput? Prepared => _prepared;
+
+    /// <summary>Whether some sink prepared this frame (and so rendered it from its body already).</summary>
+    internal bool HasPrepared => _prepared is not null;
 
     /// <summary>On the preparing thread: keeps what <paramref name="output"/>'s owner rendered for this frame.</summary>
     internal void AddPrepared(PreparedOutput output)

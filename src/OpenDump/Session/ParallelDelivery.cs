@@ -181,23 +181,10 @@ internal sealed class ParallelDelivery : FrameDelivery
             {
                 ref var entry = ref entries[i];
                 if (entry.Frame is not { } frame) continue;
-                if (!entry.HasBody)
-                {
-                    Sink.PrepareFrame(frame);
-                    continue;
-                }
-                var body = batch.Bodies.AsSpan(entry.BodyOffset, entry.BodyLength);
-                if (!LendPlaintext)
-                {
-                    FrameBodies.DecodeInto(frame, body, entry.DiagnosticsAt, Bodies);
-                    Sink.PrepareFrame(frame);
-                    continue;
-                }
-                // A frame the sink prepared is rendered: its body goes back now, and the next frame of its length reuses the array.
-                var lent = PlaintextLoans.ForThisThread.Lend(body);
-                FrameBodies.DecodeInto(frame, lent, entry.DiagnosticsAt, Bodies, lent);
+                var lent = entry.HasBody ? Decode(frame, batch.Bodies.AsSpan(entry.BodyOffset, entry.BodyLength), entry.DiagnosticsAt) : null;
                 Sink.PrepareFrame(frame);
-                PlaintextLoans.GiveBack(frame, lent, keep: frame.Prepared is null);
+                // A frame the sink prepared is rendered: its body goes back now, and the next frame of its length reuses the array.
+                if (lent is not null) PlaintextLoans.GiveBack(frame, lent, keep: !frame.HasPrepared);
             }
         }
         catch (Exception e)
