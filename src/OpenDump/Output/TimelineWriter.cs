@@ -353,25 +353,19 @@ public sealed class TimelineWriter : IAnalysisSink
         return FormatSeconds(ts - _origin.Value, text);
     }
 
-    /// <summary>Seconds with six decimals from the integer microseconds (what "0.000000" makes of them as a double), padded to 12.</summary>
+    /// <summary><see cref="FormatSeconds(long, Span{byte})"/> as characters (the text the writer's other lines need).</summary>
     internal static ReadOnlySpan<char> FormatSeconds(long micros, Span<char> text)
     {
-        var abs = Math.Abs(micros);
-        Span<char> digits = stackalloc char[32];
-        var n = 0;
-        if (micros < 0) digits[n++] = '-';
-        (abs / 1_000_000).TryFormat(digits[n..], out var written, default, CultureInfo.InvariantCulture);
-        n += written;
-        digits[n++] = '.';
-        (abs % 1_000_000).TryFormat(digits[n..], out written, "D6", CultureInfo.InvariantCulture);
-        n += written;
-        var pad = Math.Max(0, 12 - n);
-        text[..pad].Fill(' ');
-        digits[..n].CopyTo(text[pad..]);
-        return text[..(pad + n)];
+        Span<byte> ascii = stackalloc byte[32];
+        var n = FormatSeconds(micros, ascii);
+        for (var i = 0; i < n; i++) text[i] = (char)ascii[i];
+        return text[..n];
     }
 
-    /// <summary><see cref="FormatSeconds(long, Span{char})"/> as UTF-8 into <paramref name="utf8"/> (32 bytes are enough); the bytes written.</summary>
+    /// <summary>
+    /// Seconds with six decimals from the integer microseconds (what "0.000000" makes of them as a double), padded to 12,
+    /// as UTF-8 into <paramref name="utf8"/> (32 bytes are enough); the bytes written.
+    /// </summary>
     internal static int FormatSeconds(long micros, Span<byte> utf8)
     {
         var abs = (ulong)Math.Abs(micros);
