@@ -118,9 +118,8 @@ public sealed class TimelineWriter : IAnalysisSink
         var span = bytes.GetSpan(start.Length + 32 + prepared.Length + end.Length + _newLine.Length);
         start.CopyTo(span);
         var n = start.Length;
-        _origin ??= timestampMicros;
         // Every line starts with its time: written as bytes here, on the thread the others wait for.
-        n += FormatSeconds(timestampMicros - _origin.Value, span[n..]);
+        n += FormatSeconds(SinceOrigin(timestampMicros), span[n..]);
         prepared.Buffer.AsSpan(prepared.Offset, prepared.Length).CopyTo(span[n..]);
         n += prepared.Length;
         end.CopyTo(span[n..]);
@@ -347,10 +346,13 @@ public sealed class TimelineWriter : IAnalysisSink
         Text().Write(FormatRelative(ts, text));
     }
 
-    private ReadOnlySpan<char> FormatRelative(long ts, Span<char> text)
+    private ReadOnlySpan<char> FormatRelative(long ts, Span<char> text) => FormatSeconds(SinceOrigin(ts), text);
+
+    /// <summary>Microseconds since the first time this writer showed (which becomes the origin if there is none yet).</summary>
+    private long SinceOrigin(long ts)
     {
         _origin ??= ts;
-        return FormatSeconds(ts - _origin.Value, text);
+        return ts - _origin.Value;
     }
 
     /// <summary><see cref="FormatSeconds(long, Span{byte})"/> as characters (the text the writer's other lines need).</summary>

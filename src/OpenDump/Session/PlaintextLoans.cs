@@ -33,10 +33,12 @@ internal sealed class PlaintextLoans
 
     /// <summary>
     /// Takes <paramref name="lent"/> back from the frame. A frame that still needs its body (<paramref name="keep"/>: no
-    /// sink prepared it, so one renders it when it is delivered) gets a copy of its own instead.
+    /// sink prepared it, so one renders it when it is delivered) gets a copy of its own instead, or keeps the array when
+    /// it was its own already (a body longer than the lent ones).
     /// </summary>
     public static void GiveBack(OpenDFrame frame, byte[] lent, bool keep)
     {
-        if (ReferenceEquals(frame.Plaintext, lent)) frame.Plaintext = keep ? lent.AsSpan().ToArray() : null;
+        if (!ReferenceEquals(frame.Plaintext, lent)) return;
+        frame.Plaintext = !keep ? null : lent.Length > MaxLength ? lent : lent.AsSpan().ToArray();
     }
 }
