@@ -18,4 +18,10 @@ public interface ICaptureSource : IDisposable
     long? Position { get; }
 
     long? Length { get; }
+
+    /// <summary>Whether <see cref="Reopen"/> can read the input again from its start (a file can; standard input and an interface cannot).</summary>
+    bool CanReopen => false;
+
+    /// <summary>A new source that reads the same packets from the start; this one is left as it is.</summary>
+    ICaptureSource Reopen() => throw new NotSupportedException($"{Name} cannot be read a second time");
 }

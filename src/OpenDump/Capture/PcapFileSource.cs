@@ -14,10 +14,12 @@ public sealed class PcapFileSource : ICaptureSource
     private readonly PacketCopier _copier;
     private readonly TimestampResolution _resolution;
     private readonly bool _readsPointers = PcapRecordHeader.Supported;
+    private readonly string _path;
     private long _offset;
 
     public PcapFileSource(string path)
     {
+        _path = path;
         Name = path == "-" ? "<stdin>" : path;
         if (path != "-")
         {
@@ -170,6 +172,10 @@ public sealed class PcapFileSource : ICaptureSource
         var m = BitConverter.ToUInt32(magic);
         return m is 0xa1b2c3d4 or 0xd4c3b2a1 or 0xa1b23c4d or 0x4d3cb2a1;
     }
+
+    public bool CanReopen => _path != "-";
+
+    public ICaptureSource Reopen() => CanReopen ? new PcapFileSource(_path) : throw new NotSupportedException("standard input cannot be read a second time");
 
     public void Dispose() => _device.Dispose();
 }

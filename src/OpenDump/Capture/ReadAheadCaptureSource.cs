@@ -15,6 +15,7 @@ public sealed class ReadAheadCaptureSource : ICaptureSource
 {
     private readonly int _blockBytes;
     private readonly int _blockPackets;
+    private readonly int _blocksInFlight;
     private readonly ICaptureSource _inner;
     private readonly HandOffQueue<Block> _full;
     private readonly ConcurrentBag<Block> _spare = [];
@@ -35,6 +36,7 @@ public sealed class ReadAheadCaptureSource : ICaptureSource
         _inner = inner;
         _blockBytes = blockBytes;
         _blockPackets = blockPackets;
+        _blocksInFlight = blocksInFlight;
         _full = new HandOffQueue<Block>(blocksInFlight);
         Name = inner.Name;
         Length = inner.Length;
@@ -134,6 +136,10 @@ public sealed class ReadAheadCaptureSource : ICaptureSource
         block.Position = _inner.Position;
         return _full.Add(block);
     }
+
+    public bool CanReopen => _inner.CanReopen;
+
+    public ICaptureSource Reopen() => new ReadAheadCaptureSource(_inner.Reopen(), _blockBytes, _blockPackets, _blocksInFlight);
 
     public void Dispose()
     {

@@ -43,11 +43,22 @@ internal abstract class FrameDelivery : IAnalysisSink, IDisposable
         return lent;
     }
 
-    public static FrameDelivery Create(IAnalysisSink sink, int threads, int batchFrames, BodyDetail bodies = BodyDetail.Message, bool lendPlaintext = false) =>
-        threads <= 1 ? new InlineDelivery(sink, bodies, lendPlaintext) : new ParallelDelivery(sink, threads, batchFrames, bodies, lendPlaintext);
+    /// <param name="deferSha1">See <see cref="DefersSha1"/>; taken only with more than one thread.</param>
+    public static FrameDelivery Create(IAnalysisSink sink, int threads, int batchFrames, BodyDetail bodies = BodyDetail.Message, bool lendPlaintext = false, bool deferSha1 = false) =>
+        threads <= 1 ? new InlineDelivery(sink, bodies, lendPlaintext) : new ParallelDelivery(sink, threads, batchFrames, bodies, lendPlaintext, deferSha1);
 
-    /// <summary>A frame whose plaintext body is still to decode; <paramref name="plain"/> is valid only during the call.</summary>
-    public abstract void OnFrame(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt);
+    /// <summary>
+    /// Whether a session may hand over a body it has not hashed, assuming it matches its header's SHA-1, for a decoding
+    /// thread to check (see <see cref="Sha1Speculation"/>). A body that does not match stops the delivery with
+    /// <see cref="DeferredSha1Mismatch"/> before anything from it on reaches the sink.
+    /// </summary>
+    public virtual bool DefersSha1 => false;
+
+    /// <summary>
+    /// A frame whose plaintext body is still to decode; <paramref name="plain"/> is valid only during the call.
+    /// <paramref name="sha1Deferred"/>: the body is still to be checked against the header's SHA-1 (only when <see cref="DefersSha1"/>).
+    /// </summary>
+    public abstract void OnFrame(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt, bool sha1Deferred = false);
 
     public abstract void OnFrame(OpenDFrame frame);
     public abstract void OnConnectionDiagnostic(TcpConnection connection, Diagnostic diagnostic, long timestampMicros);
@@ -64,8 +75,9 @@ internal abstract class FrameDelivery : IAnalysisSink, IDisposable
 /// <summary>Everything on the calling thread, as it comes.</summary>
 internal sealed class InlineDelivery(IAnalysisSink sink, BodyDetail bodies, bool lendPlaintext) : FrameDelivery(sink, bodies, lendPlaintext)
 {
-    public override void OnFrame(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt)
+    public override void OnFrame(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt, bool sha1Deferred = false)
     {
+        if (sha1Deferred) throw new InvalidOperationException("a body handed over unhashed to a delivery that does not check SHA-1s");
         var lent = Decode(frame, plain, diagnosticsAt);
         Sink.OnFrame(frame);
         if (lent is not null) PlaintextLoans.GiveBack(frame, lent, keep: false);

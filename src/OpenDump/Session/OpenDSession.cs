@@ -112,6 +112,9 @@ public sealed class OpenDSession : IConnectionSession
         try
         {
             var proven = _bodiesProven;
+            // Only where a failed hash would reject the frame (below) may it be left to a decoding thread: see Sha1Speculation.
+            _mayDeferSha1 = proven && _context.Delivery.DefersSha1;
+            _sha1Deferred = false;
             var plain = Decrypt(header, body, rented, diagnostics, position, out var encryption, out var decrypted, out var sha1Ok);
             // Once this connection's bodies have matched their SHA-1, a header whose body does not is
             // far likelier a false sync (after a gap, or a corrupted bodyLen) than a corrupted body:
@@ -131,6 +134,7 @@ public sealed class OpenDSession : IConnectionSession
     }
 
     private bool _bodiesProven;
+    private bool _mayDeferSha1, _sha1Deferred;
     private readonly long[] _framesByDirection = new long[2];
     private readonly bool[] _gapByDirection = new bool[2];
     private bool _sawInitConnectRequest;
@@ -182,7 +186,7 @@ public sealed class OpenDSession : IConnectionSession
         switch (_state)
         {
             case EncryptionState.Plain:
-                sha1Ok = Sha1Matches(header, body);
+                sha1Ok = DeferOrCheckSha1(header, body);
                 if (sha1Ok == false) diagnostics.Add(Sha1Mismatch(header, body));
                 return body;
             case EncryptionState.KeysUnknown:
@@ -246,7 +250,7 @@ public sealed class OpenDSession : IConnectionSession
         }
         decrypted = true;
         var plaintext = scratch.AsSpan(0, written);
-        sha1Ok = Sha1Matches(header, plaintext);
+        sha1Ok = DeferOrCheckSha1(header, plaintext);
         if (sha1Ok == false && encryption == EncryptionKind.AesEcb && MatchingEcbLength(header, scratch.AsSpan(0, body.Length)) is { } length)
         {
             // PROTOCOL.md: AES-ECB's padding is not confirmed on the wire. PKCS#7 is tried first; when
@@ -411,7 +415,7 @@ public sealed class OpenDSession : IConnectionSession
             return;
         }
         frame.ConnId = _summary.ConnId;
-        if (haveBody) _context.Delivery.OnFrame(frame, plain, decodeDiagnosticsAt);
+        if (haveBody) _context.Delivery.OnFrame(frame, plain, decodeDiagnosticsAt, _sha1Deferred);
         else _context.Delivery.OnFrame(frame);
     }
 
@@ -489,6 +493,13 @@ public sealed class OpenDSession : IConnectionSession
         for (var length = blocks.Length; length >= Math.Max(0, blocks.Length - 16); length--)
             if (Sha1Matches(header, blocks[..length])) return length;
         return null;
+    }
+
+    private bool DeferOrCheckSha1(in FrameHeader header, ReadOnlySpan<byte> plaintext)
+    {
+        if (!_mayDeferSha1) return Sha1Matches(header, plaintext);
+        _sha1Deferred = true;
+        return true;
     }
 
     private static bool Sha1Matches(in FrameHeader header, ReadOnlySpan<byte> plaintext)

@@ -24,9 +24,12 @@ internal sealed class ParallelDelivery : FrameDelivery
     private readonly Queue<Batch> _inFlight = new();
     private readonly Stack<Batch> _spare = new();
     private Batch _current;
+    // What the sink has heard so far: where a second pass takes over when a deferred SHA-1 fails (Sha1Speculation).
+    private long _deliveredCalls, _lastDeliveredFrame;
 
-    public ParallelDelivery(IAnalysisSink sink, int threads, int batchFrames, BodyDetail bodies, bool lendPlaintext) : base(sink, bodies, lendPlaintext)
+    public ParallelDelivery(IAnalysisSink sink, int threads, int batchFrames, BodyDetail bodies, bool lendPlaintext, bool deferSha1 = false) : base(sink, bodies, lendPlaintext)
     {
+        DefersSha1 = deferSha1;
         _batchFrames = Math.Max(1, batchFrames);
         // The calling thread reads, reassembles and decrypts, and helps when the workers fall behind.
         _workers = new Thread[threads - 1];
@@ -49,6 +52,8 @@ internal sealed class ParallelDelivery : FrameDelivery
         // No spinning before sleeping: see HandOffQueue.
         public readonly ManualResetEventSlim Done = new(false, spinCount: 0);
         public ExceptionDispatchInfo? Failure;
+        // A body handed over unhashed did not match its SHA-1: the batch is never delivered.
+        public bool Sha1Failed;
 
         public ref Entry Add()
         {
@@ -62,6 +67,7 @@ internal sealed class ParallelDelivery : FrameDelivery
             Count = Frames = BodiesUsed = 0;
             if (Bodies.Length > 4 * BatchBodyBytes) Bodies = new byte[64 * 1024];
             Failure = null;
+            Sha1Failed = false;
             Done.Reset();
         }
     }
@@ -74,10 +80,14 @@ internal sealed class ParallelDelivery : FrameDelivery
         public int BodyLength;
         public int DiagnosticsAt;
         public bool HasBody;
+        public bool Sha1Deferred;
     }
 
-    public override void OnFrame(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt)
+    public override bool DefersSha1 { get; }
+
+    public override void OnFrame(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt, bool sha1Deferred = false)
     {
+        if (sha1Deferred && !DefersSha1) throw new InvalidOperationException("a body handed over unhashed to a delivery that does not check SHA-1s");
         var batch = _current;
         if (batch.BodiesUsed + plain.Length > batch.Bodies.Length)
         {
@@ -88,6 +98,7 @@ internal sealed class ParallelDelivery : FrameDelivery
         ref var entry = ref batch.Add();
         entry.Frame = frame;
         entry.HasBody = true;
+        entry.Sha1Deferred = sha1Deferred;
         entry.BodyOffset = batch.BodiesUsed;
         entry.BodyLength = plain.Length;
         entry.DiagnosticsAt = diagnosticsAt;
@@ -160,12 +171,20 @@ internal sealed class ParallelDelivery : FrameDelivery
         {
             _inFlight.Dequeue();
             batch.Failure?.Throw();
+            if (batch.Sha1Failed) throw new DeferredSha1Mismatch(_deliveredCalls, _lastDeliveredFrame);
             var entries = batch.Entries;
             for (var i = 0; i < batch.Count; i++)
             {
                 ref var entry = ref entries[i];
                 if (entry.Call is { } call) call(Sink);
                 else Sink.OnFrame(entry.Frame!);
+            }
+            _deliveredCalls += batch.Count;
+            for (var i = batch.Count - 1; i >= 0; i--)
+            {
+                if (entries[i].Frame is not { } last) continue;
+                _lastDeliveredFrame = last.Number;
+                break;
             }
             batch.Reset();
             _spare.Push(batch);
@@ -181,6 +200,12 @@ internal sealed class ParallelDelivery : FrameDelivery
             {
                 ref var entry = ref entries[i];
                 if (entry.Frame is not { } frame) continue;
+                if (entry.Sha1Deferred && !Sha1Speculation.Matches(frame, batch.Bodies.AsSpan(entry.BodyOffset, entry.BodyLength)))
+                {
+                    // Nothing from this batch on will be delivered; the rest of it is not worth decoding.
+                    batch.Sha1Failed = true;
+                    break;
+                }
                 var lent = entry.HasBody ? Decode(frame, batch.Bodies.AsSpan(entry.BodyOffset, entry.BodyLength), entry.DiagnosticsAt) : null;
                 Sink.PrepareFrame(frame);
                 // A frame the sink prepared is rendered: its body goes back now, and the next frame of its length reuses the array.

@@ -38,15 +38,20 @@ public sealed class ThreadingTests
     public void Damaged_captures_give_the_same_outputs_and_diagnostics_with_any_number_of_threads()
     {
         var withDiagnostics = 0;
+        var readTwice = 0;
         var compared = DamagedCaptureFiles.Compare(40, 7_919L, (path, fuzz, i) =>
         {
             var options = new AnalyzerOptions { RsaKey = fuzz.Source.Key };
             var one = Outputs(path, options);
             var (threads, batch) = Layouts[i % Layouts.Length];
-            AssertSame(one, Outputs(path, options with { Threads = threads, BatchFrames = batch }), fuzz.Describe());
+            var many = Outputs(path, options with { Threads = threads, BatchFrames = batch });
+            AssertSame(one, many, fuzz.Describe());
             withDiagnostics += one.Messages.Length > 0 ? 1 : 0;
+            readTwice += many.ReadTwice ? 1 : 0;
         });
         Assert.Equal(40, compared);
+        // Some damage makes a body fail the SHA-1 a decoding thread checked: those captures were read a second time.
+        Assert.True(readTwice > 0, "no damaged capture made a deferred SHA-1 fail");
         // The point is the diagnostics' places among the frames: most damaged captures must have some.
         Assert.True(withDiagnostics >= 30, $"only {withDiagnostics} of 40 damaged captures produced diagnostics");
     }
@@ -139,9 +144,10 @@ public sealed class ThreadingTests
         }
     }
 
-    private sealed record RunOutputs(int Frames, string Jsonl, string Messages, string Timeline, string Sessions, string Stats);
+    /// <summary>Every output of one run; <paramref name="ReadTwice"/>: whether a deferred SHA-1 failed and the capture was read again.</summary>
+    internal sealed record RunOutputs(int Frames, string Jsonl, string Messages, string Timeline, string Sessions, string Stats, bool ReadTwice);
 
-    private static RunOutputs Outputs(string path, AnalyzerOptions options)
+    internal static RunOutputs Outputs(string path, AnalyzerOptions options, Func<string, ICaptureSource>? open = null)
     {
         var jsonl = new MemoryStream();
         var sessions = new MemoryStream();
@@ -149,19 +155,20 @@ public sealed class ThreadingTests
         var timeline = new StringWriter();
         var stats = new StatisticsCollector();
         var collected = new CollectingSink();
+        bool readTwice;
         using (var jsonWriter = new JsonLinesWriter(jsonl, m => messages.AppendLine(m)))
-        using (var source = new PcapFileSource(path))
+        using (var source = open?.Invoke(path) ?? new PcapFileSource(path))
         {
             var sink = new TeeSink(jsonWriter, new TimelineWriter(timeline, verbose: true), new JsonSessionsWriter(sessions), stats, collected);
-            CaptureAnalyzer.Run(source, options, sink);
+            readTwice = CaptureAnalyzer.Run(source, options, sink).ReadTwice;
         }
         var statsText = new StringWriter();
         StatisticsTextWriter.Write(stats.Report, statsText);
         return new RunOutputs(collected.Frames.Count, Encoding.UTF8.GetString(jsonl.ToArray()), messages.ToString(), timeline.ToString(),
-            Encoding.UTF8.GetString(sessions.ToArray()), statsText.ToString());
+            Encoding.UTF8.GetString(sessions.ToArray()), statsText.ToString(), readTwice);
     }
 
-    private static void AssertSame(RunOutputs expected, RunOutputs actual, string what)
+    internal static void AssertSame(RunOutputs expected, RunOutputs actual, string what)
     {
         Assert.True(expected.Jsonl == actual.Jsonl, $"{what}: JSON Lines differ at byte {FirstDifference(expected.Jsonl, actual.Jsonl)}");
         Assert.True(expected.Messages == actual.Messages, $"{what}: diagnostics differ at {FirstDifference(expected.Messages, actual.Messages)}");

@@ -1,0 +1,82 @@
+using OpenDump.Crypto;
+using OpenDump.Diagnostics;
+using OpenDump.Framing;
+using OpenDump.Reassembly;
+
+namespace OpenDump.Session;
+
+/// <summary>
+/// Hashing every body is the largest single cost of the thread that frames the capture, and that thread is the one the
+/// others wait for. On a connection whose bodies have already matched their SHA-1, a body that does not is taken for a
+/// false sync and framing restarts a byte later, so the framer cannot accept the next header before the verdict. With
+/// threads to spare and a capture that can be read again, the session instead assumes the body matches and leaves the
+/// hash to the decoding thread. Nearly always it does. When it does not, nothing from that frame on reaches the sink:
+/// the analysis starts over from the capture's first packet with every hash taken in place, and the sink is spared the
+/// calls it already heard (<see cref="AlreadyDeliveredSink"/>). Up to the first body that fails, both ways make the same
+/// calls in the same order, so the output is the same, at the price of reading a damaged capture twice.
+/// </summary>
+internal static class Sha1Speculation
+{
+    public static bool Matches(OpenDFrame frame, ReadOnlySpan<byte> plaintext)
+    {
+        Span<byte> digest = stackalloc byte[FrameHeader.Sha1Size];
+        Sha1Digest.HashData(plaintext, digest);
+        return frame.Header is { } header && header.Sha1Equals(digest);
+    }
+}
+
+/// <summary>A body handed over unhashed did not match its SHA-1; the sink had heard this much before it.</summary>
+internal sealed class DeferredSha1Mismatch(long deliveredCalls, long lastDeliveredFrame)
+    : Exception($"a body left to a decoding thread did not match its SHA-1 after {deliveredCalls} calls to the sink")
+{
+    /// <summary>Calls the sink has had (frames, diagnostics, events).</summary>
+    public long DeliveredCalls { get; } = deliveredCalls;
+
+    /// <summary>The number of the last frame among them (0 when none).</summary>
+    public long LastDeliveredFrame { get; } = lastDeliveredFrame;
+}
+
+/// <summary>
+/// The sink of the second pass after <see cref="DeferredSha1Mismatch"/>: the first <paramref name="deliveredCalls"/> calls
+/// were made in the first pass, and frames up to <paramref name="lastDeliveredFrame"/> were prepared and written there.
+/// </summary>
+internal sealed class AlreadyDeliveredSink(IAnalysisSink sink, long deliveredCalls, long lastDeliveredFrame) : IAnalysisSink
+{
+    private long _calls;
+
+    private bool Heard() => _calls++ < deliveredCalls;
+
+    public void OnFrame(OpenDFrame frame)
+    {
+        if (!Heard()) sink.OnFrame(frame);
+    }
+
+    // On the decoding threads: frame numbers, unlike the count of calls, are known there.
+    public void PrepareFrame(OpenDFrame frame)
+    {
+        if (frame.Number > lastDeliveredFrame) sink.PrepareFrame(frame);
+    }
+
+    public void OnConnectionDiagnostic(TcpConnection connection, Diagnostic diagnostic, long timestampMicros)
+    {
+        if (!Heard()) sink.OnConnectionDiagnostic(connection, diagnostic, timestampMicros);
+    }
+
+    public void OnConnectionEvent(TcpConnection connection, ConnectionEvent connectionEvent)
+    {
+        if (!Heard()) sink.OnConnectionEvent(connection, connectionEvent);
+    }
+
+    // Not one of the delivery's calls (filters make it), so not counted among them.
+    public void OnTimeOrigin(long timestampMicros) => sink.OnTimeOrigin(timestampMicros);
+
+    public void OnCaptureDiagnostic(Diagnostic diagnostic)
+    {
+        if (!Heard()) sink.OnCaptureDiagnostic(diagnostic);
+    }
+
+    public void OnComplete(IReadOnlyList<ConnectionSummary> connections)
+    {
+        if (!Heard()) sink.OnComplete(connections);
+    }
+}

@@ -1,0 +1,179 @@
+using OpenDump.Capture;
+using OpenDump.Crypto;
+using OpenDump.Diagnostics;
+using OpenDump.Framing;
+using OpenDump.Link;
+using OpenDump.Output;
+using OpenDump.Testing;
+using OpenDump.Tests.Support;
+using Xunit;
+
+namespace OpenDump.Tests.EndToEnd;
+
+/// <summary>
+/// With decoding threads to spare (several of them, or one that only counts), a proven connection's bodies are hashed
+/// there (Session/Sha1Speculation).
+/// A body that then fails its SHA-1 makes the analysis read the capture again, hashing in place; the sink must hear
+/// exactly what one thread tells it, once, wherever in a batch the failing body fell.
+/// </summary>
+public sealed class DeferredSha1Tests
+{
+    private static readonly Endpoint Client = Endpoint.Parse("192.168.7.2:51000");
+    private static readonly Endpoint Server = Endpoint.Parse("192.168.7.1:11111");
+    private static readonly Org.BouncyCastle.Crypto.AsymmetricCipherKeyPair KeyPair = TestCrypto.LoadRsaKeyPair(Fixtures.SdkKey);
+    private static readonly RsaPrivateKey Key = RsaPrivateKey.Load(Fixtures.SdkKey);
+
+    /// <summary>40 pushes of distinct sizes, each in its own segment; packetEncAlgo null: no RSA key, bodies in the clear.</summary>
+    private static Conversation PushSession(int? packetEncAlgo)
+    {
+        var b = new ConversationBuilder(Client, Server);
+        if (packetEncAlgo is not null) b.WithRsaKey(KeyPair);
+        b.InitConnect(serialNo: 1, packetEncAlgo: packetEncAlgo, aesCbcIv: packetEncAlgo == 2 ? "0123456789abcdef" : null, connId: 5);
+        for (uint i = 0; i < 40; i++)
+            b.Push(3011, 100 + i, new QotUpdateTicker.Response
+            {
+                RetType = 0,
+                S2C = new QotUpdateTicker.S2C { Security = new QotCommon.Security { Market = 1, Code = "00700" }, TickerList = { Enumerable.Range(0, (int)i % 5 + 1).Select(n => new QotCommon.Ticker { Time = $"10:00:{n:D2}", Sequence = n, Dir = 1, Price = 400 + n, Volume = 100, Turnover = 40000 }) } },
+            });
+        return b.Build();
+    }
+
+    public enum Damage
+    {
+        None,
+        /// <summary>A push's bodyLen 16 too large: its body, read that long, fails the SHA-1 (a false sync).</summary>
+        BodyLength,
+        /// <summary>A byte of a push's body flipped: the header is right, the body fails the SHA-1.</summary>
+        BodyByte,
+    }
+
+    private static string Capture(int? packetEncAlgo, Damage damage, int push)
+    {
+        var segments = PushSession(packetEncAlgo).Segment().ToList();
+        if (damage != Damage.None)
+        {
+            // The server's first data segment is the InitConnect reply; each push has a segment of its own after it.
+            var victim = segments.Where(s => s.Source == Server && s.Payload.Length > 0).ElementAt(1 + push);
+            var bytes = victim.Payload.ToArray();
+            if (damage == Damage.BodyLength) bytes[FrameHeader.BodyLenOffset] ^= 0x10;
+            else bytes[FrameHeader.Size + 3] ^= 0x01;
+            segments[segments.IndexOf(victim)] = victim with { Payload = bytes };
+        }
+        return segments.WriteTemp();
+    }
+
+    public static TheoryData<int?, Damage, int, int> Cases()
+    {
+        var cases = new TheoryData<int?, Damage, int, int>();
+        foreach (var algo in new int?[] { null, 0, 1, 2 })
+        foreach (var damage in new[] { Damage.BodyLength, Damage.BodyByte })
+        foreach (var (push, batch) in new[] { (3, 1), (17, 5), (30, 64) })
+            cases.Add(algo, damage, push, batch);
+        return cases;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void A_body_that_fails_its_deferred_SHA1_makes_a_second_reading_with_the_outputs_of_one_thread(int? packetEncAlgo, Damage damage, int push, int batch)
+    {
+        var path = Capture(packetEncAlgo, damage, push);
+        try
+        {
+            var options = new AnalyzerOptions { RsaKey = packetEncAlgo is null ? null : Key };
+            var one = ThreadingTests.Outputs(path, options);
+            // One thread found the frame wrong and framed its bytes again, as garbage.
+            Assert.Contains("bytes that are not an OpenD frame", one.Messages);
+            Assert.False(one.ReadTwice);
+
+            var two = ThreadingTests.Outputs(path, options with { Threads = 3, BatchFrames = batch });
+            // An AES body read 16 bytes too long usually fails its padding, which is found before any hash.
+            if (damage == Damage.BodyByte || packetEncAlgo is null) Assert.True(two.ReadTwice, "the failed deferred SHA-1 went unnoticed");
+            ThreadingTests.AssertSame(one, two, $"algo {packetEncAlgo}, {damage} at push {push}, batches of {batch}");
+            Assert.Equal(one.Jsonl.Split('\n').Length, two.Jsonl.Split('\n').Length);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(0)]
+    [InlineData(2)]
+    public void Sound_bodies_are_read_once(int? packetEncAlgo)
+    {
+        var path = Capture(packetEncAlgo, Damage.None, 0);
+        try
+        {
+            var options = new AnalyzerOptions { RsaKey = packetEncAlgo is null ? null : Key };
+            var one = ThreadingTests.Outputs(path, options);
+            var two = ThreadingTests.Outputs(path, options with { Threads = 3, BatchFrames = 3 });
+            Assert.False(two.ReadTwice);
+            Assert.Equal(2 + 40, one.Frames); // InitConnect's request and reply, and the pushes
+            ThreadingTests.AssertSame(one, two, $"algo {packetEncAlgo}");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData(BodyDetail.Verdict, true)]
+    [InlineData(BodyDetail.Message, false)]
+    public void With_two_threads_only_counting_leaves_the_hashes_to_the_decoding_thread(BodyDetail bodies, bool deferred)
+    {
+        var path = Capture(0, Damage.BodyByte, 20);
+        try
+        {
+            (string Stats, bool ReadTwice) Count(int threads)
+            {
+                var stats = new StatisticsCollector();
+                using var source = new PcapFileSource(path);
+                var summary = CaptureAnalyzer.Run(source, new AnalyzerOptions { RsaKey = Key, Bodies = bodies, Threads = threads, BatchFrames = 4 }, stats);
+                var text = new StringWriter();
+                StatisticsTextWriter.Write(stats.Report, text);
+                return (text.ToString(), summary.ReadTwice);
+            }
+            var one = Count(1);
+            var two = Count(2);
+            Assert.Equal(deferred, two.ReadTwice);
+            Assert.Equal(one.Stats, two.Stats);
+            Assert.Contains("3011", one.Stats);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void A_capture_that_cannot_be_read_again_is_hashed_in_place()
+    {
+        var path = Capture(2, Damage.BodyByte, 10);
+        try
+        {
+            var options = new AnalyzerOptions { RsaKey = Key };
+            var one = ThreadingTests.Outputs(path, options);
+            var two = ThreadingTests.Outputs(path, options with { Threads = 3, BatchFrames = 2 }, open: p => new ReadOnce(new PcapFileSource(p)));
+            Assert.False(two.ReadTwice);
+            ThreadingTests.AssertSame(one, two, "a source that cannot reopen");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>A file source that, like standard input, cannot be read a second time.</summary>
+    private sealed class ReadOnce(ICaptureSource inner) : ICaptureSource
+    {
+        public string Name => inner.Name;
+        public bool TryReadNext(out CapturedPacket packet) => inner.TryReadNext(out packet);
+        public CaptureProblem? Problem => inner.Problem;
+        public long? Position => inner.Position;
+        public long? Length => inner.Length;
+        public void Dispose() => inner.Dispose();
+    }
+}
