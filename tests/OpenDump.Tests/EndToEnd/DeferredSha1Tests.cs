@@ -12,31 +12,13 @@ namespace OpenDump.Tests.EndToEnd;
 
 /// <summary>
 /// With decoding threads to spare (several of them, or one that only counts), a proven connection's bodies are hashed
-/// there (Session/Sha1Speculation).
-/// A body that then fails its SHA-1 makes the analysis read the capture again, hashing in place; the sink must hear
-/// exactly what one thread tells it, once, wherever in a batch the failing body fell.
+/// there (Session/Sha1Speculation). A body that then fails its SHA-1 makes the analysis read the capture again, hashing
+/// in place; the sink must hear exactly what one thread tells it, once, wherever in a batch the failing body fell.
 /// </summary>
 public sealed class DeferredSha1Tests
 {
-    private static readonly Endpoint Client = Endpoint.Parse("192.168.7.2:51000");
-    private static readonly Endpoint Server = Endpoint.Parse("192.168.7.1:11111");
-    private static readonly Org.BouncyCastle.Crypto.AsymmetricCipherKeyPair KeyPair = TestCrypto.LoadRsaKeyPair(Fixtures.SdkKey);
-    private static readonly RsaPrivateKey Key = RsaPrivateKey.Load(Fixtures.SdkKey);
-
-    /// <summary>40 pushes of distinct sizes, each in its own segment; packetEncAlgo null: no RSA key, bodies in the clear.</summary>
-    private static Conversation PushSession(int? packetEncAlgo)
-    {
-        var b = new ConversationBuilder(Client, Server);
-        if (packetEncAlgo is not null) b.WithRsaKey(KeyPair);
-        b.InitConnect(serialNo: 1, packetEncAlgo: packetEncAlgo, aesCbcIv: packetEncAlgo == 2 ? "0123456789abcdef" : null, connId: 5);
-        for (uint i = 0; i < 40; i++)
-            b.Push(3011, 100 + i, new QotUpdateTicker.Response
-            {
-                RetType = 0,
-                S2C = new QotUpdateTicker.S2C { Security = new QotCommon.Security { Market = 1, Code = "00700" }, TickerList = { Enumerable.Range(0, (int)i % 5 + 1).Select(n => new QotCommon.Ticker { Time = $"10:00:{n:D2}", Sequence = n, Dir = 1, Price = 400 + n, Volume = 100, Turnover = 40000 }) } },
-            });
-        return b.Build();
-    }
+    private static readonly Endpoint Server = ImperfectCaptureTests.Server;
+    private static readonly RsaPrivateKey Key = ImperfectCaptureTests.Key;
 
     public enum Damage
     {
@@ -49,7 +31,7 @@ public sealed class DeferredSha1Tests
 
     private static string Capture(int? packetEncAlgo, Damage damage, int push)
     {
-        var segments = PushSession(packetEncAlgo).Segment().ToList();
+        var segments = ImperfectCaptureTests.PushSession(pushes: 40, packetEncAlgo).Segment().ToList();
         if (damage != Damage.None)
         {
             // The server's first data segment is the InitConnect reply; each push has a segment of its own after it.

@@ -13,15 +13,21 @@ namespace OpenDump.Tests.EndToEnd;
 public sealed class ImperfectCaptureTests
 {
     private static readonly Endpoint Client = Endpoint.Parse("192.168.7.2:51000");
-    private static readonly Endpoint Server = Endpoint.Parse("192.168.7.1:11111");
+    internal static readonly Endpoint Server = Endpoint.Parse("192.168.7.1:11111");
     private static readonly Org.BouncyCastle.Crypto.AsymmetricCipherKeyPair KeyPair = TestCrypto.LoadRsaKeyPair(Fixtures.SdkKey);
-    private static readonly RsaPrivateKey Key = RsaPrivateKey.Load(Fixtures.SdkKey);
+    internal static readonly RsaPrivateKey Key = RsaPrivateKey.Load(Fixtures.SdkKey);
 
-    /// <summary>An encrypted session with 30 pushes of distinct sizes, each in its own segment.</summary>
-    private static Conversation PushSession()
+    /// <summary>
+    /// A session with <paramref name="pushes"/> pushes of distinct sizes (serialNo 100 on), each in its own segment, between
+    /// <see cref="Client"/> and <see cref="Server"/>: encrypted with <see cref="KeyPair"/> and the AES mode of
+    /// <paramref name="packetEncAlgo"/> (2, AES-CBC, by default), or in the clear when that is null.
+    /// </summary>
+    internal static Conversation PushSession(int pushes = 30, int? packetEncAlgo = 2)
     {
-        var b = new ConversationBuilder(Client, Server).WithRsaKey(KeyPair).InitConnect(serialNo: 1, packetEncAlgo: 2, aesCbcIv: "0123456789abcdef", connId: 5);
-        for (uint i = 0; i < 30; i++)
+        var b = new ConversationBuilder(Client, Server);
+        if (packetEncAlgo is not null) b.WithRsaKey(KeyPair);
+        b.InitConnect(serialNo: 1, packetEncAlgo: packetEncAlgo, aesCbcIv: packetEncAlgo == 2 ? "0123456789abcdef" : null, connId: 5);
+        for (uint i = 0; i < pushes; i++)
             b.Push(3011, 100 + i, new QotUpdateTicker.Response
             {
                 RetType = 0,
