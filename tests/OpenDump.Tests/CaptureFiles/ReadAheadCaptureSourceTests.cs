@@ -42,6 +42,25 @@ public sealed class ReadAheadCaptureSourceTests
     }
 
     [Fact]
+    public void A_reopened_source_reads_the_same_packets_from_the_start_while_the_first_is_half_read()
+    {
+        var path = Fixtures.SdkTcp("ftaes.pcap");
+        using var ahead = new ReadAheadCaptureSource(new PcapFileSource(path), 900, 4, 2);
+        Assert.True(ahead.CanReopen);
+        for (var i = 0; i < 50; i++) Assert.True(ahead.TryReadNext(out _));
+
+        using var again = ahead.Reopen();
+        var reread = ReadAll(again);
+        List<Packet> expected;
+        using (var direct = new PcapFileSource(path)) expected = ReadAll(direct);
+        Assert.Equal(expected.Select(p => (p.Number, p.Ts)), reread.Select(p => (p.Number, p.Ts)));
+        Assert.Equal(expected.Select(p => p.Data), reread.Select(p => p.Data));
+        // The first source goes on where it was.
+        Assert.True(ahead.TryReadNext(out var next));
+        Assert.Equal(51, next.Number);
+    }
+
+    [Fact]
     public void A_damaged_capture_ends_after_the_same_packets_with_the_same_problem()
     {
         var whole = File.ReadAllBytes(Fixtures.SdkTcp("cbc.pcap"));
