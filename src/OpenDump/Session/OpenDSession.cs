@@ -502,7 +502,7 @@ public sealed class OpenDSession : IConnectionSession
         return true;
     }
 
-    private static bool Sha1Matches(in FrameHeader header, ReadOnlySpan<byte> plaintext)
+    internal static bool Sha1Matches(in FrameHeader header, ReadOnlySpan<byte> plaintext)
     {
         Span<byte> digest = stackalloc byte[FrameHeader.Sha1Size];
         Sha1Digest.HashData(plaintext, digest);

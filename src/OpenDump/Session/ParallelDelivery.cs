@@ -176,16 +176,17 @@ internal sealed class ParallelDelivery : FrameDelivery
             for (var i = 0; i < batch.Count; i++)
             {
                 ref var entry = ref entries[i];
-                if (entry.Call is { } call) call(Sink);
-                else Sink.OnFrame(entry.Frame!);
+                if (entry.Call is { } call)
+                {
+                    call(Sink);
+                }
+                else
+                {
+                    Sink.OnFrame(entry.Frame!);
+                    _lastDeliveredFrame = entry.Frame!.Number;
+                }
             }
             _deliveredCalls += batch.Count;
-            for (var i = batch.Count - 1; i >= 0; i--)
-            {
-                if (entries[i].Frame is not { } last) continue;
-                _lastDeliveredFrame = last.Number;
-                break;
-            }
             batch.Reset();
             _spare.Push(batch);
         }

@@ -1,6 +1,4 @@
-using OpenDump.Crypto;
 using OpenDump.Diagnostics;
-using OpenDump.Framing;
 using OpenDump.Reassembly;
 
 namespace OpenDump.Session;
@@ -17,12 +15,9 @@ namespace OpenDump.Session;
 /// </summary>
 internal static class Sha1Speculation
 {
-    public static bool Matches(OpenDFrame frame, ReadOnlySpan<byte> plaintext)
-    {
-        Span<byte> digest = stackalloc byte[FrameHeader.Sha1Size];
-        Sha1Digest.HashData(plaintext, digest);
-        return frame.Header is { } header && header.Sha1Equals(digest);
-    }
+    /// <summary>The check the session would have made in place (<see cref="OpenDSession.Sha1Matches"/>).</summary>
+    public static bool Matches(OpenDFrame frame, ReadOnlySpan<byte> plaintext) =>
+        frame.Header is { } header && OpenDSession.Sha1Matches(header, plaintext);
 }
 
 /// <summary>A body handed over unhashed did not match its SHA-1; the sink had heard this much before it.</summary>

@@ -1,9 +1,12 @@
+using System.Collections.Concurrent;
 using OpenDump.Capture;
 using OpenDump.Crypto;
 using OpenDump.Diagnostics;
 using OpenDump.Framing;
 using OpenDump.Link;
 using OpenDump.Output;
+using OpenDump.Reassembly;
+using OpenDump.Session;
 using OpenDump.Testing;
 using OpenDump.Tests.Support;
 using Xunit;
@@ -71,7 +74,6 @@ public sealed class DeferredSha1Tests
             // An AES body read 16 bytes too long usually fails its padding, which is found before any hash.
             if (damage == Damage.BodyByte || packetEncAlgo is null) Assert.True(two.ReadTwice, "the failed deferred SHA-1 went unnoticed");
             ThreadingTests.AssertSame(one, two, $"algo {packetEncAlgo}, {damage} at push {push}, batches of {batch}");
-            Assert.Equal(one.Jsonl.Split('\n').Length, two.Jsonl.Split('\n').Length);
         }
         finally
         {
@@ -128,6 +130,52 @@ public sealed class DeferredSha1Tests
         {
             File.Delete(path);
         }
+    }
+
+    [Fact]
+    public void The_second_reading_does_not_prepare_the_frames_the_first_delivered()
+    {
+        // Late in the capture, with frames one at a time: the first reading delivers most frames before the failure.
+        var path = Capture(2, Damage.BodyByte, 30);
+        try
+        {
+            var sink = new PreparationLog();
+            bool readTwice;
+            using (var source = new PcapFileSource(path))
+                readTwice = CaptureAnalyzer.Run(source, new AnalyzerOptions { RsaKey = Key, Threads = 3, BatchFrames = 1 }, sink).ReadTwice;
+
+            Assert.True(readTwice);
+            // Every frame once, in order: the handshake, and the pushes but the damaged one (its bytes become garbage).
+            Assert.Equal(Enumerable.Range(1, 2 + 39).Select(n => (long)n), sink.Delivered);
+            Assert.Empty(sink.PreparedAfterDelivery);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>The frames delivered, and those prepared (on any thread) after they had been delivered.</summary>
+    private sealed class PreparationLog : IAnalysisSink
+    {
+        private readonly ConcurrentDictionary<long, bool> _delivered = new();
+        public List<long> Delivered { get; } = [];
+        public ConcurrentBag<long> PreparedAfterDelivery { get; } = [];
+
+        public void OnFrame(OpenDFrame frame)
+        {
+            Delivered.Add(frame.Number);
+            _delivered[frame.Number] = true;
+        }
+
+        public void PrepareFrame(OpenDFrame frame)
+        {
+            if (_delivered.ContainsKey(frame.Number)) PreparedAfterDelivery.Add(frame.Number);
+        }
+
+        public void OnConnectionDiagnostic(TcpConnection connection, Diagnostic diagnostic, long timestampMicros) { }
+        public void OnCaptureDiagnostic(Diagnostic diagnostic) { }
+        public void OnComplete(IReadOnlyList<ConnectionSummary> connections) { }
     }
 
     [Fact]
