@@ -39,9 +39,17 @@ public sealed class CaptureAnalyzer : IStreamHandler, IDisposable
     }
 
     private CaptureAnalyzer(AnalyzerOptions options, IAnalysisSink sink, ILinkDecoder? linkDecoder, ProtoRegistry? registry, bool deferSha1)
+        : this(options, FrameDelivery.Create(sink, options.Threads, options.BatchFrames, options.Bodies, options.LendPlaintext, deferSha1), linkDecoder, registry)
+    {
+    }
+
+    /// <summary>Sessions that hand their frames to <paramref name="delivery"/> (tests: what a session hands over, and how).</summary>
+    internal static CaptureAnalyzer ForDelivery(AnalyzerOptions options, FrameDelivery delivery) => new(options, delivery, linkDecoder: null, registry: null);
+
+    private CaptureAnalyzer(AnalyzerOptions options, FrameDelivery delivery, ILinkDecoder? linkDecoder, ProtoRegistry? registry)
     {
         _options = options;
-        _sink = FrameDelivery.Create(sink, options.Threads, options.BatchFrames, options.Bodies, options.LendPlaintext, deferSha1);
+        _sink = delivery;
         _linkDecoder = linkDecoder ?? new SpanLinkDecoder();
         _reassembler = new TcpReassembler(this, options.Reassembly);
         _context = new SessionContext(registry ?? ProtoRegistry.Default, options.RsaKey, options.SuppliedKeys, options.MaxBodyLen, _sink);
@@ -50,10 +58,11 @@ public sealed class CaptureAnalyzer : IStreamHandler, IDisposable
     /// <summary>Reads a whole capture; a damaged capture ends early with a diagnostic, keeping what was decoded.</summary>
     public static AnalysisSummary Run(ICaptureSource source, AnalyzerOptions options, IAnalysisSink sink, Action<ICaptureSource, long>? progress = null)
     {
-        // Leaving hashes to the decoding threads needs a way back when one fails: the capture, read again from its start.
-        // It pays where those threads have time to spare: when they only count (stats, on 1 GB: 2.08 -> 1.90 s), or when
-        // there are several of them. One thread rendering every body is as busy as the framer: JSON Lines was 2 % slower.
-        var deferSha1 = options.Threads > 2 || (options.Threads == 2 && options.Bodies == BodyDetail.Verdict);
+        // Leaving hashes (and AES) to the decoding threads needs a way back when one fails: the capture, read again from its
+        // start. It pays where those threads have time to spare: when they only count or summarise (1 GB on two threads:
+        // stats 1.99 -> 1.82 s, the timeline 2.84 -> 2.71 s), or when there are several of them. One thread that parses or
+        // renders every body is as busy as the framer: JSON Lines was 1-2 % slower.
+        var deferSha1 = options.Threads > 2 || (options.Threads == 2 && options.Bodies is BodyDetail.Verdict or BodyDetail.Plaintext);
         if (!deferSha1 || !source.CanReopen) return RunOnce(source, options, sink, progress, deferSha1: false);
         try
         {

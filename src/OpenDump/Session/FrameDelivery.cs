@@ -1,3 +1,4 @@
+using OpenDump.Crypto;
 using OpenDump.Diagnostics;
 using OpenDump.Reassembly;
 
@@ -57,8 +58,10 @@ internal abstract class FrameDelivery : IAnalysisSink, IDisposable
     /// <summary>
     /// A frame whose plaintext body is still to decode; <paramref name="plain"/> is valid only during the call.
     /// <paramref name="sha1Deferred"/>: the body is still to be checked against the header's SHA-1 (only when <see cref="DefersSha1"/>).
+    /// <paramref name="decryptWith"/> (only with <paramref name="sha1Deferred"/>): <paramref name="plain"/> is still the
+    /// ciphertext, to be decrypted with this cipher before the check; a body that does not decrypt fails it.
     /// </summary>
-    public abstract void OnFrame(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt, bool sha1Deferred = false);
+    public abstract void OnFrame(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt, bool sha1Deferred = false, BodyCipher? decryptWith = null);
 
     public abstract void OnFrame(OpenDFrame frame);
     public abstract void OnConnectionDiagnostic(TcpConnection connection, Diagnostic diagnostic, long timestampMicros);
@@ -75,9 +78,9 @@ internal abstract class FrameDelivery : IAnalysisSink, IDisposable
 /// <summary>Everything on the calling thread, as it comes.</summary>
 internal sealed class InlineDelivery(IAnalysisSink sink, BodyDetail bodies, bool lendPlaintext) : FrameDelivery(sink, bodies, lendPlaintext)
 {
-    public override void OnFrame(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt, bool sha1Deferred = false)
+    public override void OnFrame(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt, bool sha1Deferred = false, BodyCipher? decryptWith = null)
     {
-        if (sha1Deferred) throw new InvalidOperationException("a body handed over unhashed to a delivery that does not check SHA-1s");
+        if (sha1Deferred || decryptWith is not null) throw new InvalidOperationException("a body handed over unhashed to a delivery that does not check SHA-1s");
         var lent = Decode(frame, plain, diagnosticsAt);
         Sink.OnFrame(frame);
         if (lent is not null) PlaintextLoans.GiveBack(frame, lent, keep: false);

@@ -108,13 +108,25 @@ public sealed class OpenDSession : IConnectionSession
         var diagnostics = _frameDiagnostics;
         diagnostics.Clear();
         var proto = _context.Registry.Find(header.ProtoId);
+        var proven = _bodiesProven;
+        // Only where a failed hash would reject the frame (below) may it be left to a decoding thread: see Sha1Speculation.
+        _mayDeferSha1 = proven && _context.Delivery.DefersSha1;
+        _sha1Deferred = false;
+        _decryptDeferred = null;
+        if (_mayDeferSha1 && _state == EncryptionState.Aes && header.ProtoId != InitConnectId && _cipher!.UsesAesNi)
+        {
+            // What DecryptAes concludes when the body decrypts and matches, which a body that does not proves wrong on the
+            // decoding thread. The AES-NI cipher is immutable, so that thread may use it; the OpenSSL transform is not.
+            _sha1Deferred = true;
+            _decryptDeferred = _cipher;
+            _frames++;
+            _framesByDirection[(int)direction]++;
+            BuildFrame(direction, header, body, body, proto, _cipher.Kind, decrypted: true, sha1Ok: true, diagnostics, position);
+            return true;
+        }
         var rented = ArrayPool<byte>.Shared.Rent(Math.Max(body.Length, 16));
         try
         {
-            var proven = _bodiesProven;
-            // Only where a failed hash would reject the frame (below) may it be left to a decoding thread: see Sha1Speculation.
-            _mayDeferSha1 = proven && _context.Delivery.DefersSha1;
-            _sha1Deferred = false;
             var plain = Decrypt(header, body, rented, diagnostics, position, out var encryption, out var decrypted, out var sha1Ok);
             // Once this connection's bodies have matched their SHA-1, a header whose body does not is
             // far likelier a false sync (after a gap, or a corrupted bodyLen) than a corrupted body:
@@ -135,6 +147,8 @@ public sealed class OpenDSession : IConnectionSession
 
     private bool _bodiesProven;
     private bool _mayDeferSha1, _sha1Deferred;
+    // Set with _sha1Deferred when the body handed over is still the ciphertext, for the decoding thread to decrypt first.
+    private BodyCipher? _decryptDeferred;
     private readonly long[] _framesByDirection = new long[2];
     private readonly bool[] _gapByDirection = new bool[2];
     private bool _sawInitConnectRequest;
@@ -415,7 +429,7 @@ public sealed class OpenDSession : IConnectionSession
             return;
         }
         frame.ConnId = _summary.ConnId;
-        if (haveBody) _context.Delivery.OnFrame(frame, plain, decodeDiagnosticsAt, _sha1Deferred);
+        if (haveBody) _context.Delivery.OnFrame(frame, plain, decodeDiagnosticsAt, _sha1Deferred, _decryptDeferred);
         else _context.Delivery.OnFrame(frame);
     }
 

@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using OpenDump.Crypto;
 using OpenDump.Diagnostics;
 using OpenDump.Reassembly;
 using OpenDump.Threading;
@@ -81,13 +82,15 @@ internal sealed class ParallelDelivery : FrameDelivery
         public int DiagnosticsAt;
         public bool HasBody;
         public bool Sha1Deferred;
+        public BodyCipher? DecryptWith;
     }
 
     public override bool DefersSha1 { get; }
 
-    public override void OnFrame(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt, bool sha1Deferred = false)
+    public override void OnFrame(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt, bool sha1Deferred = false, BodyCipher? decryptWith = null)
     {
         if (sha1Deferred && !DefersSha1) throw new InvalidOperationException("a body handed over unhashed to a delivery that does not check SHA-1s");
+        if (decryptWith is not null && !sha1Deferred) throw new InvalidOperationException("a body handed over encrypted must be checked against its SHA-1 once decrypted");
         var batch = _current;
         if (batch.BodiesUsed + plain.Length > batch.Bodies.Length)
         {
@@ -99,6 +102,7 @@ internal sealed class ParallelDelivery : FrameDelivery
         entry.Frame = frame;
         entry.HasBody = true;
         entry.Sha1Deferred = sha1Deferred;
+        entry.DecryptWith = decryptWith;
         entry.BodyOffset = batch.BodiesUsed;
         entry.BodyLength = plain.Length;
         entry.DiagnosticsAt = diagnosticsAt;
@@ -201,13 +205,14 @@ internal sealed class ParallelDelivery : FrameDelivery
             {
                 ref var entry = ref entries[i];
                 if (entry.Frame is not { } frame) continue;
-                if (entry.Sha1Deferred && !Sha1Speculation.Matches(frame, batch.Bodies.AsSpan(entry.BodyOffset, entry.BodyLength)))
+                var body = batch.Bodies.AsSpan(entry.BodyOffset, entry.BodyLength);
+                if (entry.Sha1Deferred && !Sha1Speculation.TryConfirm(frame, entry.DecryptWith, ref body))
                 {
                     // Nothing from this batch on will be delivered; the rest of it is not worth decoding.
                     batch.Sha1Failed = true;
                     break;
                 }
-                var lent = entry.HasBody ? Decode(frame, batch.Bodies.AsSpan(entry.BodyOffset, entry.BodyLength), entry.DiagnosticsAt) : null;
+                var lent = entry.HasBody ? Decode(frame, body, entry.DiagnosticsAt) : null;
                 Sink.PrepareFrame(frame);
                 // A frame the sink prepared is rendered: its body goes back now, and the next frame of its length reuses the array.
                 if (lent is not null) PlaintextLoans.GiveBack(frame, lent, keep: !frame.HasPrepared);

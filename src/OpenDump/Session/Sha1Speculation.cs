@@ -1,3 +1,4 @@
+using OpenDump.Crypto;
 using OpenDump.Diagnostics;
 using OpenDump.Reassembly;
 
@@ -8,7 +9,8 @@ namespace OpenDump.Session;
 /// others wait for. On a connection whose bodies have already matched their SHA-1, a body that does not is taken for a
 /// false sync and framing restarts a byte later, so the framer cannot accept the next header before the verdict. With
 /// threads to spare and a capture that can be read again, the session instead assumes the body matches and leaves the
-/// hash to the decoding thread. Nearly always it does. When it does not, nothing from that frame on reaches the sink:
+/// hash to the decoding thread; on an AES connection (with the AES-NI cipher, which any thread may use) it leaves the
+/// decryption there too, assuming the body decrypts, and a body that does not counts as one that fails. Nearly always it does. When it does not, nothing from that frame on reaches the sink:
 /// the analysis starts over from the capture's first packet with every hash taken in place, and the sink is spared the
 /// calls it already heard (<see cref="AlreadyDeliveredSink"/>). Up to the first body that fails, both ways make the same
 /// calls in the same order, so the output is the same, at the price of reading a damaged capture twice.
@@ -18,6 +20,20 @@ internal static class Sha1Speculation
     /// <summary>The check the session would have made in place (<see cref="OpenDSession.Sha1Matches"/>).</summary>
     public static bool Matches(OpenDFrame frame, ReadOnlySpan<byte> plaintext) =>
         frame.Header is { } header && OpenDSession.Sha1Matches(header, plaintext);
+
+    /// <summary>
+    /// Confirms what the session assumed of a body: with <paramref name="decryptWith"/>, <paramref name="body"/> is the
+    /// ciphertext, decrypted in place and narrowed to the plaintext; then the plaintext must match the header's SHA-1.
+    /// </summary>
+    public static bool TryConfirm(OpenDFrame frame, BodyCipher? decryptWith, ref Span<byte> body)
+    {
+        if (decryptWith is not null)
+        {
+            if (!decryptWith.TryDecrypt(body, body, out var written, out _)) return false;
+            body = body[..written];
+        }
+        return Matches(frame, body);
+    }
 }
 
 /// <summary>A body handed over unhashed did not match its SHA-1; the sink had heard this much before it.</summary>
