@@ -18,7 +18,9 @@ public sealed class ProtoRegistry
 {
     private readonly Dictionary<uint, ProtoEntry> _entries;
     private readonly Dictionary<string, ProtoEntry> _byName;
-    private readonly Dictionary<string, Type> _reflectionTypes;
+    // Package (without underscores) -> the generated file's holder class, looked up by name when first needed: listing the
+    // assembly's 2,700 types to find them cost ~45 ms at every start.
+    private readonly ConcurrentDictionary<string, Type?> _reflectionTypes = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<uint, ProtoInfo> _resolved = new();
     // The resolved entries of the protoIDs OpenD uses (all below 16384) by index: looked up for every frame on the
     // thread that frames them, where a dictionary's hashing and its shared generic code cost more than the rest.
@@ -30,13 +32,8 @@ public sealed class ProtoRegistry
     {
         _entries = ProtoCatalog.Entries.ToDictionary(e => e.Id);
         _byName = ProtoCatalog.Entries.ToDictionary(e => e.Name, StringComparer.OrdinalIgnoreCase);
-        // protoc names each file's holder "<Namespace>.<Namespace>Reflection", the namespace being the
-        // package without underscores; listing the types does not run their static constructors.
-        _reflectionTypes = typeof(ProtoRegistry).Assembly.GetTypes()
-            .Where(t => t is { IsClass: true, IsAbstract: true, Namespace: { } ns } && t.Name == ns + "Reflection")
-            .ToDictionary(t => t.Namespace!, StringComparer.OrdinalIgnoreCase);
         _allFiles = new Lazy<IReadOnlyDictionary<string, FileDescriptor>>(() =>
-            _reflectionTypes.Values.Select(DescriptorOf).OfType<FileDescriptor>().ToDictionary(f => f.Package, StringComparer.Ordinal));
+            typeof(ProtoRegistry).Assembly.GetTypes().Where(IsFileHolder).Select(DescriptorOf).OfType<FileDescriptor>().ToDictionary(f => f.Package, StringComparer.Ordinal));
     }
 
     public static ProtoRegistry Default { get; } = new();
@@ -62,9 +59,19 @@ public sealed class ProtoRegistry
 
     /// <summary>The compiled file of a .proto package, or null when the package has none.</summary>
     public FileDescriptor? SchemaFile(string package) =>
-        _reflectionTypes.TryGetValue(package.Replace("_", "", StringComparison.Ordinal), out var type) && DescriptorOf(type) is { } file && file.Package == package
+        FileHolder(package.Replace("_", "", StringComparison.Ordinal)) is { } type && DescriptorOf(type) is { } file && file.Package == package
             ? file
             : null;
+
+    // protoc names each file's holder "<Namespace>.<Namespace>Reflection", the namespace being the package without
+    // underscores (its first letter capitalised: the case-blind lookup, which costs more, is the fallback); finding the
+    // type does not run its static constructor.
+    private Type? FileHolder(string ns) =>
+        _reflectionTypes.GetOrAdd(ns, n =>
+            (typeof(ProtoRegistry).Assembly.GetType($"{n}.{n}Reflection", throwOnError: false)
+             ?? typeof(ProtoRegistry).Assembly.GetType($"{n}.{n}Reflection", throwOnError: false, ignoreCase: true)) is { } t && IsFileHolder(t) ? t : null);
+
+    private static bool IsFileHolder(Type t) => t is { IsClass: true, IsAbstract: true, Namespace: { } ns } && t.Name == ns + "Reflection";
 
     private ProtoInfo Resolve(ProtoEntry e)
     {
