@@ -193,4 +193,14 @@ public sealed class ReadCommandTests
         var e = Assert.Throws<UsageException>(() => Read(args));
         Assert.Contains(message, e.Message);
     }
+
+    [Theory]
+    [InlineData(1, 2, false)]
+    [InlineData(2, 2, false)]
+    [InlineData(4, 2, false)]
+    [InlineData(2, 8, false)]
+    [InlineData(3, 8, true)]
+    [InlineData(8, 8, true)]
+    public void Reading_runs_ahead_on_a_thread_of_its_own_only_with_a_core_to_spare(int threads, int cores, bool ahead) =>
+        Assert.Equal(ahead, CaptureArguments.ReadsAhead(threads, cores));
 }
