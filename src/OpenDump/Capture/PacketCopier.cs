@@ -18,6 +18,41 @@ internal sealed class PacketCopier(int linkType)
         return Copy((long)tv.Seconds * 1_000_000 + (long)tv.MicroSeconds, capture.Data);
     }
 
+    /// <summary>
+    /// A packet that stays in libpcap's buffer, which also holds it until the next read: no copy. A 1 GB capture's
+    /// copies were a fifth of what reading cost the thread that frames it.
+    /// </summary>
+    public unsafe CapturedPacket Borrow(long timestampMicros, ReadOnlySpan<byte> data)
+    {
+        Count++;
+        fixed (byte* start = data) _borrowed.Point(start, data.Length);
+        return new CapturedPacket(Count, timestampMicros, linkType, _borrowed.Memory, data.Length);
+    }
+
+    private readonly NativeBytes _borrowed = new();
+
+    /// <summary>Memory over native bytes it does not own; pointed at each packet in turn.</summary>
+    private sealed unsafe class NativeBytes : System.Buffers.MemoryManager<byte>
+    {
+        private byte* _start;
+        private int _length;
+
+        public void Point(byte* start, int length)
+        {
+            _start = start;
+            _length = length;
+        }
+
+        public override Span<byte> GetSpan() => new(_start, _length);
+
+        // Native memory does not move: pinning is a no-op.
+        public override System.Buffers.MemoryHandle Pin(int elementIndex = 0) => new(_start + elementIndex);
+
+        public override void Unpin() { }
+
+        protected override void Dispose(bool disposing) { }
+    }
+
     /// <summary>The same from libpcap's own record header (<see cref="PcapRecordHeader"/>): no SharpPcap objects per packet.</summary>
     public CapturedPacket Copy(long timestampMicros, ReadOnlySpan<byte> data)
     {

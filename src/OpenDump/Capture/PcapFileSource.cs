@@ -117,7 +117,7 @@ public sealed class PcapFileSource : ICaptureSource
         }
 
         var bytes = PcapRecordHeader.Read(header, data, _resolution, out var timestampMicros);
-        packet = _copier.Copy(timestampMicros, bytes);
+        packet = _copier.Borrow(timestampMicros, bytes);
         _offset += 16 + packet.Data.Length;
         return true;
     }

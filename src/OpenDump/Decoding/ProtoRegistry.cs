@@ -6,6 +6,9 @@ namespace OpenDump.Decoding;
 /// <summary>A protocol with its message types resolved from the compiled schemas (null when the package has none).</summary>
 public sealed record ProtoInfo(uint Id, string Name, MessageDescriptor? Request, MessageDescriptor? Response)
 {
+    /// <summary>Whether the protocol is server-initiated (<see cref="ProtoCatalog.PushIds"/>), known without a lookup per frame.</summary>
+    public bool IsPush { get; } = ProtoCatalog.PushIds.Contains(Id);
+
     public MessageDescriptor? For(bool clientToServer) => clientToServer ? Request : Response;
 }
 

@@ -376,13 +376,14 @@ public sealed class OpenDSession : IConnectionSession
         {
             _pending[(header.ProtoId, header.SerialNo)] = (number, position.TimestampMicros);
         }
-        else if (_pending.Remove((header.ProtoId, header.SerialNo), out var request))
+        // Most server frames are pushes, with no request waiting on the connection: the lookup is skipped then.
+        else if (_pending.Count != 0 && _pending.Remove((header.ProtoId, header.SerialNo), out var request))
         {
             kind = FrameKind.Response;
             requestFrame = request.Frame;
             latency = position.TimestampMicros - request.Timestamp;
         }
-        else if (proto is null || ProtoCatalog.PushIds.Contains(header.ProtoId) || proto.Request is null)
+        else if (proto is null || proto.IsPush || proto.Request is null)
         {
             kind = FrameKind.Push;
         }

@@ -53,6 +53,20 @@ public sealed class Sha1DigestTests
         }
     }
 
+    [Theory]
+    [InlineData(64 * 1024 - 1)]
+    [InlineData(64 * 1024)]
+    [InlineData(64 * 1024 + 1)]
+    [InlineData(3 * 1024 * 1024 + 7)]
+    public void Bodies_either_side_of_the_short_call_limit_match_the_framework(int length)
+    {
+        var data = new byte[length];
+        new Random(length).NextBytes(data);
+        var actual = new byte[20];
+        Sha1Digest.HashData(data, actual);
+        Assert.Equal(SHA1.HashData(data), actual);
+    }
+
     [Fact]
     public void Matches_says_whether_the_digest_is_the_datas()
     {
