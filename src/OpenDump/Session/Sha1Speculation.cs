@@ -8,12 +8,13 @@ namespace OpenDump.Session;
 /// Hashing every body is the largest single cost of the thread that frames the capture, and that thread is the one the
 /// others wait for. On a connection whose bodies have already matched their SHA-1, a body that does not is taken for a
 /// false sync and framing restarts a byte later, so the framer cannot accept the next header before the verdict. With
-/// threads to spare and a capture that can be read again, the session instead assumes the body matches and leaves the
+/// a decoding thread and a capture that can be read again, the session instead assumes the body matches and leaves the
 /// hash to the decoding thread; on an AES connection (with the AES-NI cipher, which any thread may use) it leaves the
-/// decryption there too, assuming the body decrypts, and a body that does not counts as one that fails. Nearly always it does. When it does not, nothing from that frame on reaches the sink:
-/// the analysis starts over from the capture's first packet with every hash taken in place, and the sink is spared the
-/// calls it already heard (<see cref="AlreadyDeliveredSink"/>). Up to the first body that fails, both ways make the same
-/// calls in the same order, so the output is the same, at the price of reading a damaged capture twice.
+/// decryption there too, assuming the body decrypts, and a body that does not counts as one that fails. Nearly always
+/// it does. When it does not, nothing from that frame on reaches the sink: the analysis starts over from the capture's
+/// first packet with every hash taken in place, and the sink is spared the calls it already heard
+/// (<see cref="AlreadyDeliveredSink"/>). Up to the first body that fails, both ways make the same calls in the same
+/// order, so the output is the same, at the price of reading a damaged capture twice.
 /// </summary>
 internal static class Sha1Speculation
 {
