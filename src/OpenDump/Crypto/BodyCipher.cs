@@ -46,6 +46,12 @@ public sealed class BodyCipher : IDisposable
     /// <summary>Whether bodies are decrypted with AES-NI rather than the OpenSSL transform.</summary>
     internal bool UsesAesNi => _aesNi is not null;
 
+    /// <summary>
+    /// Whether <see cref="TryDecrypt"/> may run on several threads at once: the AES-NI path keeps nothing between calls,
+    /// while the OpenSSL transform is one object, reset after each body.
+    /// </summary>
+    internal bool DecryptsOnAnyThread => _aesNi is not null;
+
     public bool TryDecrypt(ReadOnlySpan<byte> body, Span<byte> destination, out int written, out string? error)
     {
         written = 0;

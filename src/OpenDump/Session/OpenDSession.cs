@@ -113,10 +113,10 @@ public sealed class OpenDSession : IConnectionSession
         _mayDeferSha1 = proven && _context.Delivery.DefersSha1;
         _sha1Deferred = false;
         _decryptDeferred = null;
-        if (_mayDeferSha1 && _state == EncryptionState.Aes && header.ProtoId != InitConnectId && _cipher!.UsesAesNi)
+        if (_mayDeferSha1 && _state == EncryptionState.Aes && header.ProtoId != InitConnectId && _cipher!.DecryptsOnAnyThread)
         {
             // What DecryptAes concludes when the body decrypts and matches, which a body that does not proves wrong on the
-            // decoding thread. The AES-NI cipher is immutable, so that thread may use it; the OpenSSL transform is not.
+            // decoding thread.
             _sha1Deferred = true;
             _decryptDeferred = _cipher;
             _frames++;

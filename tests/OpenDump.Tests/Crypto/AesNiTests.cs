@@ -162,6 +162,38 @@ public sealed class AesNiTests
 
     [Theory]
     [MemberData(nameof(Modes))]
+    public void A_cipher_that_decrypts_on_any_thread_gives_every_thread_its_own_bodies(EncryptionKind kind)
+    {
+        // The session hands one connection's cipher to the decoding threads (Sha1Speculation) only when this holds.
+        var key = Enumerable.Range(1, 16).Select(i => (byte)i).ToArray();
+        var iv = kind == EncryptionKind.AesCbc ? Enumerable.Range(40, 16).Select(i => (byte)i).ToArray() : default(ReadOnlySpan<byte>);
+        using var shared = new BodyCipher(kind, key, iv);
+        using var slow = new BodyCipher(kind, key, iv, useAesNi: false);
+        Assert.False(slow.DecryptsOnAnyThread);
+        if (!shared.DecryptsOnAnyThread) return; // no AES-NI: nothing leaves the session's thread
+
+        var random = new Random(77);
+        var bodies = Enumerable.Range(0, 400).Select(_ => { var b = new byte[random.Next(1, 700)]; random.NextBytes(b); return b; }).ToArray();
+        var wires = bodies.Select(b => shared.Encrypt(b)).ToArray();
+        var wrong = new System.Collections.Concurrent.ConcurrentBag<int>();
+        using var start = new Barrier(4);
+        var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        {
+            start.SignalAndWait();
+            for (var round = 0; round < 50; round++)
+            for (var i = t; i < wires.Length; i += 4)
+            {
+                var buffer = wires[i].ToArray();
+                if (!shared.TryDecrypt(buffer, buffer, out var written, out _) || !buffer.AsSpan(0, written).SequenceEqual(bodies[i])) wrong.Add(i);
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.Empty(wrong);
+    }
+
+    [Theory]
+    [MemberData(nameof(Modes))]
     public void Body_cipher_gives_the_same_results_with_and_without_aes_ni(EncryptionKind kind)
     {
         var random = new Random(1000 + (int)kind);
