@@ -119,8 +119,6 @@ public sealed class OpenDSession : IConnectionSession
             // decoding thread.
             _sha1Deferred = true;
             _decryptDeferred = _cipher;
-            _frames++;
-            _framesByDirection[(int)direction]++;
             BuildFrame(direction, header, body, body, proto, _cipher.Kind, decrypted: true, sha1Ok: true, diagnostics, position);
             return true;
         }
@@ -134,8 +132,6 @@ public sealed class OpenDSession : IConnectionSession
             if (proven && sha1Ok != true && _state is EncryptionState.Plain or EncryptionState.Aes) return false;
             // An RSA handshake proves the RSA key, not the AES algorithm the later bodies use.
             if (sha1Ok == true && encryption != EncryptionKind.Rsa) _bodiesProven = true;
-            _frames++;
-            _framesByDirection[(int)direction]++;
             BuildFrame(direction, header, body, plain, proto, encryption, decrypted, sha1Ok, diagnostics, position);
             return true;
         }
@@ -365,6 +361,8 @@ public sealed class OpenDSession : IConnectionSession
     private void BuildFrame(FlowDirection direction, in FrameHeader header, ReadOnlySpan<byte> wireBody, ReadOnlySpan<byte> plain,
         ProtoInfo? proto, EncryptionKind encryption, bool decrypted, bool? sha1Ok, List<Diagnostic> diagnostics, in StreamPosition position)
     {
+        _frames++;
+        _framesByDirection[(int)direction]++;
         var haveBody = sha1Ok is not null;
         // The decoding's diagnostics come after those of decryption and before those of pairing.
         var decodeDiagnosticsAt = diagnostics.Count;
