@@ -7,6 +7,7 @@ namespace OpenDump.Cli;
 /// <summary>The options every command that reads a capture shares, and the library options they make.</summary>
 internal sealed class CaptureArguments
 {
+    /// <summary>Whole lines, the last one ending in a newline, so the commands can put blocks of options one after another.</summary>
     public const string Help = """
           --rsa-key <pem>       RSA private key configured in OpenD and the SDK (PKCS#1 or PKCS#8 PEM)
           --keylog <file>       AES keys for connections whose handshake is not in the capture
@@ -23,6 +24,7 @@ internal sealed class CaptureArguments
           --max-connections <n> TCP connections tracked at once (default 65536)
           --threads <n>         threads in all (default: one per core, at most 8); the output is the
                                 same with any number
+
         """;
 
     /// <summary>One per core: the calling thread reads and decrypts, the others decode; past 8 the reader is the limit.</summary>

@@ -11,6 +11,7 @@ internal static class FollowCommand
 
           --conn <n>            the connection to follow (numbers as in `opendump read` / `opendump stats`)
           -o, --output <file>   write to a file instead of standard output
+
         """ + Terminal.ColorHelp + CaptureArguments.Help + FilterArguments.Help + """
 
         examples:

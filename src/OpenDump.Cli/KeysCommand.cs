@@ -20,6 +20,7 @@ internal static class KeysCommand
         to standard output or to the -o file; use it later with `opendump read --keylog <file>`.
 
           -o, --output <file>   write the key log to a file (created readable by the owner only)
+
         """ + CaptureArguments.Help;
 
     public static int Run(string[] args, Stream stdout, TextWriter stderr)
@@ -33,7 +34,7 @@ internal static class KeysCommand
             {
                 case "-o" or "--output": outPath = CaptureArguments.Value(args, ref i); break;
                 case "-h" or "--help":
-                    using (var help = new StreamWriter(stdout, leaveOpen: true)) help.WriteLine(Help);
+                    using (var help = new StreamWriter(stdout, leaveOpen: true)) help.Write(Help);
                     return ExitCodes.Ok;
                 default:
                     throw new UsageException($"unknown option {args[i]}");

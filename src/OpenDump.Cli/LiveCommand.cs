@@ -23,6 +23,7 @@ internal static class LiveCommand
           --count <n>           stop after n OpenD frames (that pass the filters)
           --format <f>          timeline (default) or jsonl, one line per frame as it completes
           -v, --verbose         timeline: show each decoded body
+
         """ + Terminal.ColorHelp + CaptureArguments.Help + FilterArguments.Help + """
 
         Capturing needs root, or the capabilities cap_net_raw and cap_net_admin (see the README).

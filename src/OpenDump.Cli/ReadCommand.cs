@@ -16,6 +16,7 @@ internal static class ReadCommand
           --format <f>          timeline (default), jsonl (one JSON object per frame), json (per connection)
           -v, --verbose         timeline: show each decoded body
           -o, --output <file>   write to a file instead of standard output
+
         """ + Terminal.ColorHelp + CaptureArguments.Help + FilterArguments.Help + """
 
         examples:

@@ -19,6 +19,7 @@ internal static class StatsCommand
           --format <f>          text (default): tables for a terminal; json: one object with
                                 totals, connections, protocols (with requests per second), failedCalls
           -o, --output <file>   write to a file instead of standard output
+
         """ + CaptureArguments.Help + FilterArguments.Help + """
 
         examples:

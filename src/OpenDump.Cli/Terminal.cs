@@ -8,9 +8,11 @@ namespace OpenDump.Cli;
 /// </summary>
 internal static class Terminal
 {
+    /// <summary>Whole lines, the last one ending in a newline, like <see cref="CaptureArguments.Help"/>.</summary>
     public const string ColorHelp = """
           --color <when>        auto (default: colour when standard output is a terminal and NO_COLOR
                                 is not set), always, never
+
         """;
 
     public static bool TryTakeColor(string[] args, ref int i, ref string mode)
