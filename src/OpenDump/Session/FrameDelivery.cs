@@ -32,15 +32,17 @@ internal abstract class FrameDelivery : IAnalysisSink, IDisposable
     /// Decodes the body into the frame on the calling thread; with <see cref="LendPlaintext"/>, from this thread's lent
     /// array, which is returned for the caller to give back once the sink is done with the frame (null otherwise).
     /// </summary>
-    protected byte[]? Decode(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt)
+    protected byte[]? Decode(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt) => Decode(frame, plain, diagnosticsAt, Bodies, LendPlaintext);
+
+    protected static byte[]? Decode(OpenDFrame frame, ReadOnlySpan<byte> plain, int diagnosticsAt, BodyDetail bodies, bool lendPlaintext)
     {
-        if (!LendPlaintext)
+        if (!lendPlaintext)
         {
-            FrameBodies.DecodeInto(frame, plain, diagnosticsAt, Bodies);
+            FrameBodies.DecodeInto(frame, plain, diagnosticsAt, bodies);
             return null;
         }
         var lent = PlaintextLoans.ForThisThread.Lend(plain);
-        FrameBodies.DecodeInto(frame, lent, diagnosticsAt, Bodies, lent);
+        FrameBodies.DecodeInto(frame, lent, diagnosticsAt, bodies, lent);
         return lent;
     }
 
