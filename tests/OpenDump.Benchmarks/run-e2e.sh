@@ -10,7 +10,8 @@
 # CPU (s) is the median of user + system time: with more threads than cores, wall time follows it.
 # Captures are generated (deterministic, seed 1) only when missing; the key is $dir/perf_rsa.pem.
 #   tests/OpenDump.Benchmarks/run-e2e.sh [size-mb (default 1000)] [runs (default 5)]
-# It measures the CLI as published for this machine (dotnet publish -r linux-x64: precompiled, ReadyToRun);
+# It measures the CLI as published for this machine (dotnet publish -r linux-x64: self-contained, precompiled
+# with the runtime as one ReadyToRun image; about two minutes);
 # OPENDUMP_BENCH_R2R=0 measures the plain build (dotnet build: everything JIT-compiled at run time) instead.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -53,11 +54,11 @@ ensure_capture 100
 if [ "${OPENDUMP_BENCH_R2R:-1}" = 1 ]; then
   # What the README's publish command installs: the same code precompiled (ReadyToRun), less JIT at start-up.
   rm -rf "$dir/r2r"
-  dotnet publish src/OpenDump.Cli -c Release -r linux-x64 --self-contained false -o "$dir/r2r" --nologo --verbosity quiet >/dev/null
-  cli=$dir/r2r/OpenDump.Cli.dll
+  dotnet publish src/OpenDump.Cli -c Release -r linux-x64 -o "$dir/r2r" --nologo --verbosity quiet >/dev/null
+  run=("$dir/r2r/OpenDump.Cli")
 else
   dotnet build src/OpenDump.Cli -c Release --nologo --verbosity quiet >/dev/null
-  cli=src/OpenDump.Cli/bin/Release/net10.0/OpenDump.Cli.dll
+  run=(dotnet src/OpenDump.Cli/bin/Release/net10.0/OpenDump.Cli.dll)
 fi
 bytes=$(stat -c %s "$capture")
 frames=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['frames_total'])" "$capture.stats.json" 2>/dev/null || echo 0)
@@ -67,7 +68,7 @@ scale=$(awk -v b="$bytes" 'BEGIN {print b / 1e9}')
 run_one() {
   local cap=$1; shift
   local args=("${@//@CAPTURE@/$cap}")
-  /usr/bin/time -v -o "$dir/time.txt" dotnet "$cli" "${args[@]}" >/dev/null 2>"$dir/stderr.txt" || {
+  /usr/bin/time -v -o "$dir/time.txt" "${run[@]}" "${args[@]}" >/dev/null 2>"$dir/stderr.txt" || {
     echo "failed: opendump ${args[*]}" >&2; tail -20 "$dir/stderr.txt" >&2; cat "$dir/time.txt" >&2; exit 1; }
   wall=$(awk -F': ' '/Elapsed/{n=split($2,t,":"); s=0; for(i=1;i<=n;i++) s=s*60+t[i]; print s}' "$dir/time.txt")
   cpu=$(awk -F': ' '/User time|System time/{s += $2} END {print s}' "$dir/time.txt")
