@@ -75,7 +75,7 @@ run_one() {
   rss=$(awk '/Maximum resident/{print $NF}' "$dir/time.txt")
 }
 
-echo "build: $([ "${OPENDUMP_BENCH_R2R:-1}" = 1 ] && echo "dotnet publish -r linux-x64 (ReadyToRun)" || echo "dotnet build (JIT)")"
+echo "build: $([ "${OPENDUMP_BENCH_R2R:-1}" = 1 ] && echo "dotnet publish -r linux-x64 (self-contained, composite ReadyToRun)" || echo "dotnet build (JIT)")"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GB, $(dotnet --version 2>/dev/null | sed 's/^/.NET SDK /'); commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src 2>/dev/null || echo ' (+ uncommitted changes in src/)')"
 echo "capture: $capture ($bytes bytes, $frames frames); median of $runs runs each; RSS also on $small (1 run)"
 [ "$size" = 1000 ] || echo "targets are for the 1 GB file; wall targets here are scaled by the file size (x$scale)"
