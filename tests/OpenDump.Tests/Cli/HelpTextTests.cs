@@ -8,13 +8,15 @@ namespace OpenDump.Tests.Cli;
 /// <summary>The help of each command is put together from shared blocks of options; every option must start a line of its own.</summary>
 public sealed class HelpTextTests
 {
+    // The commands that read a capture share its options; fields has options of its own.
+    private static readonly string[] CaptureCommandNames = ["read", "stats", "follow", "live", "keys"];
+
+    public static TheoryData<string> CaptureCommands => new(CaptureCommandNames);
+
+    public static TheoryData<string> AllCommands => new([.. CaptureCommandNames, "fields"]);
+
     [Theory]
-    [InlineData("read")]
-    [InlineData("stats")]
-    [InlineData("follow")]
-    [InlineData("live")]
-    [InlineData("keys")]
-    [InlineData("fields")]
+    [MemberData(nameof(AllCommands))]
     public void No_option_runs_on_after_the_text_of_another(string command)
     {
         var help = PrintedHelp(command);
@@ -27,11 +29,7 @@ public sealed class HelpTextTests
     }
 
     [Theory]
-    [InlineData("read")]
-    [InlineData("stats")]
-    [InlineData("follow")]
-    [InlineData("live")]
-    [InlineData("keys")]
+    [MemberData(nameof(CaptureCommands))]
     public void The_shared_options_each_start_a_line(string command)
     {
         var lines = PrintedHelp(command).Split('\n');
