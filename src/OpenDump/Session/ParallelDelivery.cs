@@ -17,6 +17,8 @@ internal sealed class ParallelDelivery : FrameDelivery
 {
     // A batch is handed over when it holds this many frames or this many body bytes, whichever first.
     private const int BatchBodyBytes = 1 << 20;
+    // How many frames ahead the delivery asks for the frames it hands to the sink (DeliverFinished).
+    private const int DeliverAhead = 8;
 
     private readonly int _batchFrames;
     private readonly int _maxInFlight;
@@ -185,6 +187,11 @@ internal sealed class ParallelDelivery : FrameDelivery
             var lastFrame = _lastDeliveredFrame;
             for (var i = 0; i < batch.Count; i++)
             {
+                // The frames were last written on a decoding thread, and so was what it rendered for them: asked for a few
+                // frames ahead, their lines cross while this one is written (JSON Lines, two threads, interleaved medians
+                // of 5, 6 and 8: 3.53 -> 3.42, 3.66 -> 3.52 and 3.35 -> 3.28 s; the timeline 2.44 against 2.48 s, no gain).
+                if (i + DeliverAhead < batch.Count && entries[i + DeliverAhead].Frame is { } ahead) CacheLines.Prefetch(ahead, lines: 2);
+                if (i + DeliverAhead / 2 < batch.Count && entries[i + DeliverAhead / 2].Frame is { Prepared: { } prepared }) CacheLines.Prefetch(prepared);
                 ref var entry = ref entries[i];
                 if (entry.Call is { } call)
                 {
