@@ -52,7 +52,7 @@ ensure_capture 100
 [ -x /usr/bin/time ] || apt-get install -y -qq time >/dev/null
 
 if [ "${OPENDUMP_BENCH_R2R:-1}" = 1 ]; then
-  # What the README's publish command installs: the same code precompiled (ReadyToRun), less JIT at start-up.
+  # What the README's publish command installs: the tool and the runtime precompiled as one image (self-contained).
   rm -rf "$dir/r2r"
   dotnet publish src/OpenDump.Cli -c Release -r linux-x64 -o "$dir/r2r" --nologo --verbosity quiet >/dev/null
   run=("$dir/r2r/OpenDump.Cli")

@@ -184,7 +184,6 @@ internal sealed class ParallelDelivery : FrameDelivery
             batch.Failure?.Throw();
             if (batch.Sha1Failed) throw new DeferredSha1Mismatch(_deliveredCalls, _lastDeliveredFrame);
             var entries = batch.Entries;
-            var lastFrame = _lastDeliveredFrame;
             for (var i = 0; i < batch.Count; i++)
             {
                 // The frames were last written on a decoding thread, and so was what it rendered for them: asked for a few
@@ -200,11 +199,9 @@ internal sealed class ParallelDelivery : FrameDelivery
                 else
                 {
                     Sink.OnFrame(entry.Frame!);
-                    lastFrame = entry.Frame!.Number;
+                    _lastDeliveredFrame = entry.Frame!.Number;
                 }
             }
-            // Once a batch, not once a frame: the decoding threads read this object's fields for every frame.
-            _lastDeliveredFrame = lastFrame;
             _deliveredCalls += batch.Count;
             batch.Reset();
             _spare.Push(batch);
@@ -215,8 +212,8 @@ internal sealed class ParallelDelivery : FrameDelivery
     {
         try
         {
-            // Read once, not once a frame (see Batch); this object's fields too, for the same reason: the objects next to it
-            // in memory (the analyzer's, allocated just before it) are written for every packet on the calling thread.
+            // Read once, not once a frame (see Batch); this object's fields too, for the same reason: it was allocated just
+            // after the analyzer, whose counters the calling thread writes for every packet, and may share their cache line.
             var entries = batch.Entries;
             var count = batch.Count;
             var bodies = batch.Bodies;
