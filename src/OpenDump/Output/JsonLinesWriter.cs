@@ -36,8 +36,7 @@ public sealed class JsonLinesWriter : IAnalysisSink, IDisposable
         FrameJson.Write(lines, frame);
         lines.GetSpan(1)[0] = (byte)'\n';
         lines.Advance(1);
-        var (block, offset, length) = lines.TakeLine();
-        frame.AddPrepared(new PreparedOutput(this, block, offset, length));
+        frame.AddPrepared(lines.TakeLine(this));
     }
 
     // The run of prepared lines waiting to be written: consecutive lines of one block, which is how a worker

@@ -87,8 +87,7 @@ public sealed class TimelineWriter : IAnalysisSink
         lines.BeginLine();
         var written = Encoding.UTF8.GetBytes(chars.AsSpan(0, length), lines.GetSpan(Encoding.UTF8.GetMaxByteCount(length)));
         lines.Advance(written);
-        var (block, offset, bytes) = lines.TakeLine();
-        frame.AddPrepared(new PreparedOutput(this, block, offset, bytes, plainPush));
+        frame.AddPrepared(lines.TakeLine(this, plainPush));
     }
 
     [ThreadStatic] private static char[]? t_chars;

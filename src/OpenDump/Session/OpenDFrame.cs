@@ -121,20 +121,17 @@ public sealed record OpenDFrame
 }
 
 /// <summary>
-/// What a sink rendered for a frame on a worker thread: bytes (<see cref="Buffer"/> is pooled and goes back to the
-/// pool once written, by itself or with its <see cref="Block"/>) or a text.
+/// What a sink rendered for a frame on a worker thread: a line in a worker's block of lines (handed over by the block,
+/// which reuses it once the line was written: see <see cref="Output.LineBlock"/>) or a text.
 /// </summary>
 internal sealed class PreparedOutput
 {
-    /// <summary>A line in a worker's block of lines (see <see cref="Output.LineBlock"/>).</summary>
-    public PreparedOutput(object owner, Output.LineBlock block, int offset, int length, bool highlight = false)
+    /// <summary>A line of a block, made by <see cref="Output.LineBlock.HandOver"/> (which sets it again for later lines).</summary>
+    internal PreparedOutput(object owner, Output.LineBlock block, int offset, int length, bool highlight)
     {
         Owner = owner;
-        Highlight = highlight;
         Buffer = block.Buffer;
-        Block = block;
-        Offset = offset;
-        Length = length;
+        Set(owner, block, offset, length, highlight);
     }
 
     public PreparedOutput(object owner, string text, bool highlight)
@@ -145,16 +142,27 @@ internal sealed class PreparedOutput
         Highlight = highlight;
     }
 
-    public object Owner { get; }
-    public byte[] Buffer { get; }
+    internal void Set(object owner, Output.LineBlock block, int offset, int length, bool highlight)
+    {
+        Owner = owner;
+        Block = block;
+        Buffer = block.Buffer;
+        Offset = offset;
+        Length = length;
+        Highlight = highlight;
+        Next = null;
+    }
+
+    public object Owner { get; private set; }
+    public byte[] Buffer { get; private set; }
     /// <summary>Where the bytes start in <see cref="Buffer"/>; 0 unless they are in a <see cref="Block"/>.</summary>
-    public int Offset { get; }
-    public int Length { get; }
-    /// <summary>The block <see cref="Buffer"/> belongs to, told when the bytes are written; null for a buffer of its own.</summary>
-    public Output.LineBlock? Block { get; }
+    public int Offset { get; private set; }
+    public int Length { get; private set; }
+    /// <summary>The block <see cref="Buffer"/> belongs to, told when the bytes are written; null for a text.</summary>
+    public Output.LineBlock? Block { get; private set; }
     public string? Text { get; }
     /// <summary>Whether the writer shows the line highlighted.</summary>
-    public bool Highlight { get; }
+    public bool Highlight { get; private set; }
     /// <summary>What another sink prepared for the same frame.</summary>
     public PreparedOutput? Next { get; set; }
 }

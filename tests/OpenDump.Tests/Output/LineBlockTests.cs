@@ -28,8 +28,8 @@ public sealed class LineBlockTests
                 bytes.CopyTo(writer.GetSpan(bytes.Length));
                 writer.Advance(bytes.Length);
             }
-            var (block, offset, length) = writer.TakeLine();
-            lines.Add((block, offset, length, text));
+            var line = writer.TakeLine(this);
+            lines.Add((line.Block!, line.Offset, line.Length, text));
         }
 
         foreach (var (block, offset, length, text) in lines) Assert.Equal(text, Encoding.ASCII.GetString(block.Buffer, offset, length));
@@ -54,11 +54,11 @@ public sealed class LineBlockTests
         writer.BeginLine();
         "0123456789"u8.CopyTo(writer.GetSpan(10));
         writer.Advance(10);
-        var first = writer.TakeLine();
+        var first = writer.TakeLine(this);
         writer.BeginLine();
         writer.GetSpan(100); // does not fit: the writer leaves the first block
         Assert.Equal(0, pool.Returned);
-        first.Block.LinesDone(1);
+        first.Block!.LinesDone(1);
         Assert.Equal(1, pool.Returned);
 
         // A line interrupted (its rendering threw) is dropped by the next BeginLine.
@@ -67,8 +67,8 @@ public sealed class LineBlockTests
         writer.BeginLine();
         "ok\n"u8.CopyTo(writer.GetSpan(3));
         writer.Advance(3);
-        var line = writer.TakeLine();
-        Assert.Equal("ok\n", Encoding.ASCII.GetString(line.Block.Buffer, line.Offset, line.Length));
+        var line = writer.TakeLine(this);
+        Assert.Equal("ok\n", Encoding.ASCII.GetString(line.Buffer, line.Offset, line.Length));
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class LineBlockTests
                     var length = 5 + i % 37;
                     writer.GetSpan(length)[..length].Fill((byte)'x');
                     writer.Advance(length);
-                    handed.Add(writer.TakeLine().Block);
+                    handed.Add(writer.TakeLine(this).Block!);
                 }
                 handed.CompleteAdding();
             });

@@ -30,8 +30,9 @@ public sealed class TimelineBlockTests
 
         var lines = Encoding.UTF8.GetString(output.ToArray()).Split('\n');
         Assert.Equal(pushes + 2, lines.Count(l => l.Contains("sn=", StringComparison.Ordinal)));
+        // A block is taken up again once given back: the blocks used are each thread's first and one per move to another.
+        Assert.True(blocks.Threads + blocks.Moves > 3, $"only {blocks.Threads} threads' first blocks and {blocks.Moves} moves to another");
         var used = blocks.Used.Keys.ToList();
-        Assert.True(used.Count > 3, $"only {used.Count} blocks");
         // Only the block each thread is still writing into may be held: a worker leaves a block when it is full.
         var held = used.Count(block => !block.Released);
         Assert.True(held <= threads, $"{held} of {used.Count} blocks not returned");
@@ -79,7 +80,12 @@ public sealed class TimelineBlockTests
     {
         public readonly ConcurrentDictionary<LineBlock, bool> Used = new(ReferenceEqualityComparer.Instance);
         private int _preparedTwice;
+        private int _moves;
+        [ThreadStatic] private static LineBlock? t_last;
         public int PreparedTwice => _preparedTwice;
+        public int Moves => _moves;
+        private readonly ConcurrentDictionary<int, bool> _threads = new();
+        public int Threads => _threads.Count;
 
         public void PrepareFrame(OpenDFrame frame)
         {
@@ -87,7 +93,11 @@ public sealed class TimelineBlockTests
             var count = 0;
             for (var p = frame.Prepared; p is not null; p = p.Next, count++)
             {
-                if (p.Block is { } block) Used.TryAdd(block, true);
+                if (p.Block is not { } block) continue;
+                Used.TryAdd(block, true);
+                if (t_last is null) _threads.TryAdd(Environment.CurrentManagedThreadId, true);
+                else if (!ReferenceEquals(block, t_last)) Interlocked.Increment(ref _moves);
+                t_last = block;
             }
             if (count == 2) Interlocked.Increment(ref _preparedTwice);
         }
