@@ -19,8 +19,9 @@ internal sealed class LineBlock
     // size of its own, for one long line, which is not kept).
     private readonly ConcurrentQueue<LineBlock>? _spare;
     // What was handed over for each line, reused in the block's next use: by the time the block is given up every
-    // line was taken back and written, and nothing holds them. One object per frame was, on two threads, a fifth
-    // of all that a run allocated (180 of 905 MB for 1 GB to JSON Lines), and the collections that go with it.
+    // line was taken back and written, and nothing else holds them. One object per frame was a fifth of what a
+    // two-thread run allocated (180 of 905 MB for 1 GB to JSON Lines). Until they are reused, a spare block's
+    // objects still name the writer they served last, which keeps that writer reachable from this thread.
     private PreparedOutput?[] _lines = [];
     // Lines handed over, counted by the worker alone; published as _handedOverInAll when it seals the block. An
     // interlocked add per line on the worker made it wait for every store of the line before it, each time.

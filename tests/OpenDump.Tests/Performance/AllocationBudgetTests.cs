@@ -112,7 +112,7 @@ public sealed class AllocationBudgetTests(ITestOutputHelper output)
     /// With decoding threads, JSON Lines and the timeline render each frame's line ahead, on the decoding thread, and take
     /// it back in order. That may allocate nothing beyond what rendering the line in order does: what is handed over for
     /// a line is reused with the block the line is in. Allocated for every frame, it was 180 of the 905 MB that 1 GB to
-    /// JSON Lines allocated with two threads (725 MB with one), and most of the extra collections.
+    /// JSON Lines allocated with two threads (725 MB with one).
     /// </summary>
     [Theory]
     [InlineData("jsonl")]
