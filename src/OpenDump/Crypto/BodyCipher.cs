@@ -50,7 +50,7 @@ public sealed class BodyCipher : IDisposable
     /// Whether <see cref="TryDecrypt"/> may run on several threads at once: the AES-NI path keeps nothing between calls,
     /// while the OpenSSL transform is one object, reset after each body.
     /// </summary>
-    internal bool DecryptsOnAnyThread => _aesNi is not null;
+    internal bool DecryptsOnAnyThread => UsesAesNi;
 
     public bool TryDecrypt(ReadOnlySpan<byte> body, Span<byte> destination, out int written, out string? error)
     {

@@ -127,12 +127,8 @@ public sealed record OpenDFrame
 internal sealed class PreparedOutput
 {
     /// <summary>A line of a block, made by <see cref="Output.LineBlock.HandOver"/> (which sets it again for later lines).</summary>
-    internal PreparedOutput(object owner, Output.LineBlock block, int offset, int length, bool highlight)
-    {
-        Owner = owner;
-        Buffer = block.Buffer;
+    internal PreparedOutput(object owner, Output.LineBlock block, int offset, int length, bool highlight) =>
         Set(owner, block, offset, length, highlight);
-    }
 
     public PreparedOutput(object owner, string text, bool highlight)
     {
@@ -142,6 +138,7 @@ internal sealed class PreparedOutput
         Highlight = highlight;
     }
 
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(Owner), nameof(Buffer))]
     internal void Set(object owner, Output.LineBlock block, int offset, int length, bool highlight)
     {
         Owner = owner;

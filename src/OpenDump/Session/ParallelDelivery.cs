@@ -48,8 +48,9 @@ internal sealed class ParallelDelivery : FrameDelivery
     // Small, and allocated one after another: the batch the calling thread fills, its counters written for every frame,
     // can share a cache line with one a decoding thread reads. Process reads a batch's fields once, not once a frame. Read
     // in the loop, they made Process itself a tenth of the decoding thread's profile in a slow run of 1 GB stats (323 of
-    // 2,740 samples), against 13 of 2,424 in a fast one. Whether objects share a line moves with where they fall: the same build ran 1.46 s from one
-    // directory and 1.63 s from another whose name was one letter longer, so no single figure is given for the gain.
+    // 2,740 samples), against 13 of 2,424 in a fast one. Whether objects share a line moves with where they fall: the
+    // same build ran 1.46 s from one directory and 1.63 s from another whose name was one letter longer, so no single
+    // figure is given for the gain.
     private sealed class Batch
     {
         public Entry[] Entries = new Entry[64];
