@@ -33,23 +33,33 @@ capture_for() {
 key="$dir/perf_rsa.pem"
 mkdir -p "$dir"
 
+# A fresh machine has empty package lists: update them once, then install.
+apt_install() {
+  local sudo=(); [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  if [ -z "${apt_updated:-}" ]; then "${sudo[@]}" apt-get update -qq; apt_updated=1; fi
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
 ensure_capture() {
   local mb=$1 out
   out=$(capture_for "$mb")
   [ -f "$out" ] && return 0
   /usr/bin/python3 -c 'import google.protobuf, Cryptodome' 2>/dev/null || {
     echo "installing the generator's dependencies (python3-protobuf python3-pycryptodome protobuf-compiler)" >&2
-    apt-get install -y -qq python3-protobuf python3-pycryptodome protobuf-compiler >/dev/null; }
+    apt_install python3-protobuf python3-pycryptodome protobuf-compiler; }
   echo "generating $out ($mb MB, seed 1)" >&2
   (cd "$dir" && /usr/bin/python3 "$OLDPWD/$shared/bench/gen_big_pcap.py" --encrypt ftaes --size-mb "$mb" --conns 8 --seed 1 -o "$out" >&2)
 }
+
+# libpcap, the npm-restored schemas and the NuGet packages, as for the tests (a fresh machine has none of them).
+.ci/setup
 
 capture=$(capture_for "$size")
 small=$(capture_for 100)
 ensure_capture "$size"
 ensure_capture 100
 [ -f "$key" ] || { echo "no key $key: the captures there were made with another key; delete them to regenerate" >&2; exit 1; }
-[ -x /usr/bin/time ] || apt-get install -y -qq time >/dev/null
+[ -x /usr/bin/time ] || apt_install time
 
 if [ "${OPENDUMP_BENCH_R2R:-1}" = 1 ]; then
   # What the README's publish command installs: the tool and the runtime precompiled as one image (self-contained).
