@@ -12,9 +12,9 @@ internal static class InterfacesCommand
         {
             interfaces = LiveCaptureSource.Interfaces();
         }
-        catch (Exception e) when (e is DllNotFoundException || e.InnerException is DllNotFoundException)
+        catch (Exception e) when (CaptureOpenException.IsLibpcapMissing(e))
         {
-            stderr.WriteLine("opendump: error: libpcap is not installed (Debian/Ubuntu: apt-get install libpcap0.8)");
+            stderr.WriteLine($"opendump: error: {CaptureOpenException.LibpcapMissing(e).Message}");
             return ExitCodes.CannotOpen;
         }
         foreach (var (name, description, addresses) in interfaces)

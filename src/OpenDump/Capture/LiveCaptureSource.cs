@@ -26,9 +26,9 @@ public sealed class LiveCaptureSource : ICaptureSource
         {
             devices = LibPcapLiveDeviceList.Instance.ToList();
         }
-        catch (Exception e) when (e is DllNotFoundException || e.InnerException is DllNotFoundException)
+        catch (Exception e) when (CaptureOpenException.IsLibpcapMissing(e))
         {
-            throw new CaptureOpenException("libpcap is not installed (Debian/Ubuntu: apt-get install libpcap0.8)", e);
+            throw CaptureOpenException.LibpcapMissing(e);
         }
         _device = devices.FirstOrDefault(d => d.Name == interfaceName)
             ?? throw new CaptureOpenException($"no capture interface named '{interfaceName}' (see `opendump interfaces`)");

@@ -32,13 +32,9 @@ public sealed class PcapFileSource : ICaptureSource
         {
             _device = path == "-" ? OpenThroughLibpcap(path) : OpenBuffered(path) ?? OpenThroughLibpcap(path);
         }
-        catch (DllNotFoundException e)
+        catch (Exception e) when (CaptureOpenException.IsLibpcapMissing(e))
         {
-            throw new CaptureOpenException("libpcap is not installed (Debian/Ubuntu: apt-get install libpcap0.8)", e);
-        }
-        catch (TypeInitializationException e) when (e.InnerException is DllNotFoundException)
-        {
-            throw new CaptureOpenException("libpcap is not installed (Debian/Ubuntu: apt-get install libpcap0.8)", e);
+            throw CaptureOpenException.LibpcapMissing(e);
         }
         catch (PcapException e)
         {
@@ -58,19 +54,21 @@ public sealed class PcapFileSource : ICaptureSource
         return device;
     }
 
-    // Null when the buffered open is not available or libpcap refuses the file: libpcap's own open then says why, in its usual words.
+    // Null when the buffered open is not available (a libpcap older than 1.5) or libpcap refuses the file: libpcap's own
+    // open then says why, in its usual words. No libpcap at all is not a reason to try the other open.
     private static CaptureReaderDevice? OpenBuffered(string path)
     {
         if (BufferedCaptureFile.TryOpen(path) is not { } file) return null;
-        var device = new CaptureHandleReaderDevice(file);
         try
         {
+            var device = new CaptureHandleReaderDevice(file);
             device.Open();
             return device;
         }
-        catch (PcapException)
+        catch (Exception e) when (e is PcapException or NotSupportedException || CaptureOpenException.IsLibpcapMissing(e))
         {
             file.CloseUnowned();
+            if (CaptureOpenException.IsLibpcapMissing(e)) throw CaptureOpenException.LibpcapMissing(e);
             return null;
         }
     }
