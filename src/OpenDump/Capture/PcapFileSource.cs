@@ -23,6 +23,7 @@ public sealed class PcapFileSource : ICaptureSource
         Name = path == "-" ? "<stdin>" : path;
         if (path != "-")
         {
+            if (Directory.Exists(path)) throw new CaptureOpenException($"{path}: is a directory, not a capture file");
             if (!File.Exists(path)) throw new CaptureOpenException($"{path}: no such file");
             Length = new FileInfo(path).Length;
             _classicPcap = IsClassicPcap(path);

@@ -5,6 +5,8 @@ internal static class KeyFile
 {
     public static string ReadText(string path, string what)
     {
+        // .NET reports a directory as a path it may not access, which sends the user looking at permissions.
+        if (Directory.Exists(path)) throw new KeyLoadException($"cannot read {what} '{path}': it is a directory");
         try
         {
             return File.ReadAllText(path);

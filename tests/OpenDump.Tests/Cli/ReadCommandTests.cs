@@ -142,6 +142,23 @@ public sealed class ReadCommandTests
     }
 
     [Fact]
+    public void A_directory_given_as_the_capture_exits_3_saying_so()
+    {
+        var dir = Directory.CreateTempSubdirectory("opendump-dir").FullName;
+        try
+        {
+            var (code, stdout, stderr) = Read(dir);
+            Assert.Equal(ExitCodes.CannotOpen, code);
+            Assert.Equal("", stdout);
+            Assert.Contains($"{dir}: is a directory, not a capture file", stderr);
+        }
+        finally
+        {
+            Directory.Delete(dir);
+        }
+    }
+
+    [Fact]
     public void A_file_that_is_not_a_capture_exits_3_naming_it()
     {
         var (code, _, stderr) = Read(Fixtures.SdkTcp("plain.jsonl"));

@@ -94,6 +94,14 @@ public sealed class CryptoTests
     }
 
     [Fact]
+    public void A_directory_given_as_the_key_is_named_as_one()
+    {
+        var dir = Path.GetTempPath().TrimEnd('/');
+        var e = Assert.Throws<KeyLoadException>(() => RsaPrivateKey.Load(dir));
+        Assert.Equal($"cannot read RSA key file '{dir}': it is a directory", e.Message);
+    }
+
+    [Fact]
     public void A_body_that_is_not_whole_blocks_is_refused_with_the_reason()
     {
         var key = RsaPrivateKey.Load(Fixtures.SdkKey);
