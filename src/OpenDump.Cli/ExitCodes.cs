@@ -9,6 +9,6 @@ public static class ExitCodes
     public const int Problems = 1;
     /// <summary>The command line is wrong.</summary>
     public const int Usage = 2;
-    /// <summary>The capture could not be opened at all.</summary>
+    /// <summary>The capture could not be opened at all, or the output could not be written.</summary>
     public const int CannotOpen = 3;
 }

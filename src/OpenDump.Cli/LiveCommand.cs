@@ -112,18 +112,21 @@ internal static class LiveCommand
         }
 
         using var _ = source;
-        using var frames = new FrameOutput(format, verbose, stdout, stderr, toFile: false, live: true, Terminal.Palette(color, Terminal.IsTerminal(stdout, null)), selection);
-        var stopper = new FrameCountStop(count, cancel);
-        stderr.WriteLine($"opendump: capturing on {iface} with filter \"{filter}\"{(writePath is null ? "" : $", writing {writePath}")}; Ctrl-C stops");
-        // --count counts the frames shown, so with a filter it waits for that many matching frames.
-        IAnalysisSink counted = selection.IsEverything ? stopper : new Filtering.FilteringSink(stopper, selection);
-        var summary = CaptureAnalyzer.Run(source, options with { Bodies = frames.Bodies, LendPlaintext = frames.LendPlaintext }, new TeeSink(frames.Sink, counted));
-        frames.Complete();
+        return CommandOutput.Guarded(new GuardedOutput(stdout, "standard output", ownsInner: false), stderr, output =>
+        {
+            using var frames = new FrameOutput(format, verbose, output, stderr, toFile: false, live: true, Terminal.Palette(color, Terminal.IsTerminal(stdout, null)), selection);
+            var stopper = new FrameCountStop(count, cancel);
+            stderr.WriteLine($"opendump: capturing on {iface} with filter \"{filter}\"{(writePath is null ? "" : $", writing {writePath}")}; Ctrl-C stops");
+            // --count counts the frames shown, so with a filter it waits for that many matching frames.
+            IAnalysisSink counted = selection.IsEverything ? stopper : new Filtering.FilteringSink(stopper, selection);
+            var summary = CaptureAnalyzer.Run(source, options with { Bodies = frames.Bodies, LendPlaintext = frames.LendPlaintext }, new TeeSink(frames.Sink, counted));
+            frames.Complete();
 
-        var stats = live.Statistics;
-        stderr.WriteLine($"opendump: {summary.Packets} packets captured ({stats.DroppedByKernel} dropped by the kernel, {stats.DroppedByInterface} by the interface); " +
-                         $"{summary.Connections} OpenD connection(s), {summary.Frames} frames, {stopper.Bytes} frame bytes");
-        return problems || frames.Counter.Errors > 0 ? ExitCodes.Problems : ExitCodes.Ok;
+            var stats = live.Statistics;
+            stderr.WriteLine($"opendump: {summary.Packets} packets captured ({stats.DroppedByKernel} dropped by the kernel, {stats.DroppedByInterface} by the interface); " +
+                             $"{summary.Connections} OpenD connection(s), {summary.Frames} frames, {stopper.Bytes} frame bytes");
+            return problems || frames.Counter.Errors > 0 ? ExitCodes.Problems : ExitCodes.Ok;
+        });
     }
 
     /// <summary>Counts frames (and their bytes) and stops the capture after --count of them.</summary>
