@@ -97,11 +97,17 @@ internal static class LiveCommand
             return ExitCodes.CannotOpen;
         }
         source = live;
+        var recordingFailed = false;
         if (writePath is not null)
         {
             try
             {
-                source = new RecordingCaptureSource(live, new PcapNgWriter(File.Create(writePath), live.LinkType));
+                var file = new FileStream(writePath, FileMode.Create, FileAccess.Write, FileShare.Read);
+                source = new RecordingCaptureSource(live, new PcapNgWriter(file, live.LinkType), problem =>
+                {
+                    recordingFailed = true;
+                    stderr.WriteLine($"opendump: error: {writePath}: {problem}; decoding goes on");
+                });
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -121,11 +127,12 @@ internal static class LiveCommand
             IAnalysisSink counted = selection.IsEverything ? stopper : new Filtering.FilteringSink(stopper, selection);
             var summary = CaptureAnalyzer.Run(source, options with { Bodies = frames.Bodies, LendPlaintext = frames.LendPlaintext }, new TeeSink(frames.Sink, counted));
             frames.Complete();
+            (source as RecordingCaptureSource)?.FinishRecording();
 
             var stats = live.Statistics;
             stderr.WriteLine($"opendump: {summary.Packets} packets captured ({stats.DroppedByKernel} dropped by the kernel, {stats.DroppedByInterface} by the interface); " +
                              $"{summary.Connections} OpenD connection(s), {summary.Frames} frames, {stopper.Bytes} frame bytes");
-            return problems || frames.Counter.Errors > 0 ? ExitCodes.Problems : ExitCodes.Ok;
+            return problems || recordingFailed || frames.Counter.Errors > 0 ? ExitCodes.Problems : ExitCodes.Ok;
         });
     }
 

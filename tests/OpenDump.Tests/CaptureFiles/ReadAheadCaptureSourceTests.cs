@@ -89,35 +89,13 @@ public sealed class ReadAheadCaptureSourceTests
         }
     }
 
-    private sealed class ListSource(IReadOnlyList<byte[]> packets) : ICaptureSource
-    {
-        private int _next;
-        public string Name => "list";
-        public CaptureProblem? Problem => null;
-        public long? Position => _next;
-        public long? Length => packets.Count;
-
-        public bool TryReadNext(out CapturedPacket packet)
-        {
-            packet = default;
-            if (_next == packets.Count) return false;
-            var data = packets[_next++];
-            packet = new CapturedPacket(_next, _next * 10, 1, data, data.Length);
-            return true;
-        }
-
-        public void Dispose()
-        {
-        }
-    }
-
     [Fact]
     public void Empty_packets_at_the_very_end_of_a_block_come_out_too()
     {
         // libpcap allows a record of no captured bytes; here they sit exactly where a 100-byte block is full,
         // one past the block's last byte (where anything that indexes the next packet's start would throw).
         byte[][] packets = [new byte[100], [], [], [1, 2, 3, 4, 5], new byte[60], new byte[40], [], new byte[100], []];
-        using var ahead = new ReadAheadCaptureSource(new ListSource(packets), 100, 8, 2);
+        using var ahead = new ReadAheadCaptureSource(new ListCaptureSource(packets), 100, 8, 2);
         var actual = ReadAll(ahead);
         Assert.Equal(packets.Select(p => p.Length), actual.Select(p => p.Data.Length));
         Assert.Equal(Enumerable.Range(1, packets.Length).Select(n => (long)n), actual.Select(p => p.Number));

@@ -142,6 +142,24 @@ public sealed class LiveCaptureTests
     }
 
     [Fact]
+    public async Task A_recording_that_cannot_be_written_is_said_and_the_capture_still_ends_with_its_summary()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var stderr = new StringWriter();
+        // /dev/full takes the file's header into its buffer and fails when that is written out.
+        var run = Task.Run(() => LiveCommand.Run(["--port", port.ToString(), "--duration", "0.5", "-w", "/dev/full"], new MemoryStream(), stderr));
+        var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(15)));
+        Assert.True(finished == run, "live -w /dev/full did not stop");
+        Assert.Equal(ExitCodes.Problems, await run);
+        var text = stderr.ToString();
+        Assert.Contains("opendump: error: /dev/full: recording stopped after 0 packets: No space left on device", text);
+        Assert.Contains("0 packets captured (0 dropped by the kernel, 0 by the interface)", text);
+        Assert.DoesNotContain("   at ", text);
+    }
+
+    [Fact]
     public void Interfaces_lists_loopback_with_its_address()
     {
         var stdout = new StringWriter();
