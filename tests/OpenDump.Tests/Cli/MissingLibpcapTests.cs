@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using OpenDump.Capture;
 using OpenDump.Cli;
 using OpenDump.Tests.Support;
@@ -13,8 +12,6 @@ namespace OpenDump.Tests.Cli;
 /// </summary>
 public sealed class MissingLibpcapTests
 {
-    private static string Cli => Path.Combine(AppContext.BaseDirectory, "OpenDump.Cli.dll");
-
     [Theory]
     [InlineData("read")]
     [InlineData("stats")]
@@ -41,7 +38,7 @@ public sealed class MissingLibpcapTests
     public void The_same_commands_with_libpcap_open_the_capture()
     {
         // The namespace alone changes nothing: the failure above is libpcap's absence, not the way the CLI was started.
-        var (code, stdout, stderr) = Run("unshare", ["-m", "dotnet", Cli, "stats", Fixtures.SdkTcp("plain.pcap")]);
+        var (code, stdout, stderr) = Processes.Run("unshare", ["-m", "dotnet", Processes.Cli, "stats", Fixtures.SdkTcp("plain.pcap")]);
         Assert.True(code == ExitCodes.Ok, stderr);
         Assert.Contains("InitConnect", stdout);
     }
@@ -71,19 +68,8 @@ public sealed class MissingLibpcapTests
             for f in $files; do mount --bind /dev/null "$f"; done
             exec dotnet "$@"
             """;
-        var result = Run("unshare", ["-m", "sh", "-c", hide, "sh", Cli, .. args]);
+        var result = Processes.Run("unshare", ["-m", "sh", "-c", hide, "sh", Processes.Cli, .. args]);
         Assert.True(result.Code != 97, result.Stderr);
         return result;
-    }
-
-    private static (int Code, string Stdout, string Stderr) Run(string file, string[] args)
-    {
-        var start = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(60_000), "the command did not finish");
-        return (process.ExitCode, output.Result, error.Result);
     }
 }

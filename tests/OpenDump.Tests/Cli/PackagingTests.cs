@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using OpenDump.Tests.Support;
 using Xunit;
 
@@ -16,17 +15,17 @@ public sealed class PackagingTests
             var packages = Path.Combine(dir.FullName, "artifacts");
             var tools = Path.Combine(dir.FullName, "tools");
             var project = Path.Combine(Fixtures.RepoRoot, "src", "OpenDump.Cli");
-            Run("dotnet", "pack", project, "-c", "Release", "-o", packages, "--nologo");
+            Processes.RunOk("dotnet", "pack", project, "-c", "Release", "-o", packages, "--nologo");
             Assert.Single(Directory.GetFiles(packages, "opendump-tool.*.nupkg"));
-            Run("dotnet", "tool", "install", "--tool-path", tools, "--add-source", packages, "opendump-tool");
+            Processes.RunOk("dotnet", "tool", "install", "--tool-path", tools, "--add-source", packages, "opendump-tool");
 
             var opendump = Path.Combine(tools, "opendump");
-            var version = Run(opendump, "--version");
+            var version = Processes.RunOk(opendump, "--version");
             Assert.Matches(@"^opendump \d+\.\d+\.\d+\n$", version);
-            var help = Run(opendump, "--help");
+            var help = Processes.RunOk(opendump, "--help");
             Assert.Contains("examples:", help);
             Assert.Contains("opendump stats capture.pcap", help);
-            var read = Run(opendump, "read", Path.Combine(Fixtures.RepoRoot, "captures", "sample.pcap"), "--rsa-key",
+            var read = Processes.RunOk(opendump, "read", Path.Combine(Fixtures.RepoRoot, "captures", "sample.pcap"), "--rsa-key",
                 Path.Combine(Fixtures.RepoRoot, "captures", "sample_rsa1024.pem"), "--errors");
             Assert.Contains("Order quantity must be a multiple of the lot size", read);
         }
@@ -34,18 +33,5 @@ public sealed class PackagingTests
         {
             dir.Delete(recursive: true);
         }
-    }
-
-    private static string Run(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(300_000), $"{file} {string.Join(' ', args)} did not finish");
-        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', args)}: exit {process.ExitCode}\n{output.Result}\n{error.Result}");
-        return output.Result;
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using OpenDump.Cli;
 using OpenDump.Link;
 using OpenDump.Testing;
@@ -10,8 +9,6 @@ namespace OpenDump.Tests.Cli;
 /// <summary>Colour and progress are for a person at a terminal; they must never end up in data that was redirected.</summary>
 public sealed class TerminalTests
 {
-    private static string Cli => Path.Combine(AppContext.BaseDirectory, "OpenDump.Cli.dll");
-
     [Fact]
     public void With_stderr_on_a_terminal_and_stdout_redirected_the_data_has_no_colour_or_progress()
     {
@@ -26,8 +23,8 @@ public sealed class TerminalTests
             var log = Path.Combine(dir.FullName, "tty.log");
             // script(1) gives the command a pseudo-terminal and records what reached it: stderr is the
             // terminal, stdout goes to a file.
-            var command = $"TERM=xterm dotnet '{Cli}' read '{capture}' > '{data}'";
-            Run("script", "-qec", command, log);
+            var command = $"TERM=xterm dotnet '{Processes.Cli}' read '{capture}' > '{data}'";
+            Processes.RunOk(60_000, "script", "-qec", command, log);
             File.Delete(capture);
 
             var text = File.ReadAllText(data);
@@ -65,16 +62,5 @@ public sealed class TerminalTests
         var code = ReadCommand.Run([Fixtures.SdkTcp("plain.pcap"), .. extra], stdout, new StringWriter());
         Assert.Equal(ExitCodes.Ok, code);
         return System.Text.Encoding.UTF8.GetString(stdout.ToArray());
-    }
-
-    private static void Run(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(60_000), "the command did not finish");
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {output.Result}{error.Result}");
     }
 }
