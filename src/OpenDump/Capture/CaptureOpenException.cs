@@ -1,6 +1,6 @@
 namespace OpenDump.Capture;
 
-/// <summary>The capture cannot be opened at all (missing, not a capture, libpcap missing).</summary>
+/// <summary>The capture cannot be opened at all (missing, a directory, not a capture, libpcap missing).</summary>
 public sealed class CaptureOpenException(string message, Exception? inner = null) : Exception(message, inner)
 {
     /// <summary>

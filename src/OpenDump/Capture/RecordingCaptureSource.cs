@@ -37,7 +37,7 @@ public sealed class RecordingCaptureSource(ICaptureSource inner, PcapNgWriter wr
 
     private void Stop(IOException e)
     {
-        RecordingProblem = $"recording stopped after {PacketsRecorded} packets: {e.Message}";
+        RecordingProblem = $"recording stopped after {PacketsRecorded} packet{(PacketsRecorded == 1 ? "" : "s")}: {e.Message}";
         recordingStopped?.Invoke(RecordingProblem);
     }
 

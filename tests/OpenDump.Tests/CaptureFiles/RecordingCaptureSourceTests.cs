@@ -41,7 +41,7 @@ public sealed class RecordingCaptureSourceTests
         recording.Dispose();
 
         Assert.Equal(1, recording.PacketsRecorded);
-        Assert.Equal(["recording stopped after 1 packets: No space left on device"], said);
+        Assert.Equal(["recording stopped after 1 packet: No space left on device"], said);
     }
 
     [Fact]
