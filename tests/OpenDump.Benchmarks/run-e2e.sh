@@ -44,6 +44,8 @@ ensure_capture() {
   local mb=$1 out
   out=$(capture_for "$mb")
   [ -f "$out" ] && return 0
+  [ -f "$shared/bench/gen_big_pcap.py" ] || {
+    echo "no workload generator at $shared/bench/gen_big_pcap.py: set OPENDUMP_SHARED_DIR to the folder that holds bench/, or put $out there" >&2; exit 1; }
   /usr/bin/python3 -c 'import google.protobuf, Cryptodome' 2>/dev/null || {
     echo "installing the generator's dependencies (python3-protobuf python3-pycryptodome protobuf-compiler)" >&2
     apt_install python3-protobuf python3-pycryptodome protobuf-compiler; }
