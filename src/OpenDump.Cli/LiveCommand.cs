@@ -98,12 +98,13 @@ internal static class LiveCommand
         }
         source = live;
         var recordingFailed = false;
+        RecordingCaptureSource? recording = null;
         if (writePath is not null)
         {
             try
             {
                 var file = new FileStream(writePath, FileMode.Create, FileAccess.Write, FileShare.Read);
-                source = new RecordingCaptureSource(live, new PcapNgWriter(file, live.LinkType), problem =>
+                source = recording = new RecordingCaptureSource(live, new PcapNgWriter(file, live.LinkType), problem =>
                 {
                     recordingFailed = true;
                     stderr.WriteLine($"opendump: error: {writePath}: {problem}; decoding goes on");
@@ -127,7 +128,7 @@ internal static class LiveCommand
             IAnalysisSink counted = selection.IsEverything ? stopper : new Filtering.FilteringSink(stopper, selection);
             var summary = CaptureAnalyzer.Run(source, options with { Bodies = frames.Bodies, LendPlaintext = frames.LendPlaintext }, new TeeSink(frames.Sink, counted));
             frames.Complete();
-            (source as RecordingCaptureSource)?.FinishRecording();
+            recording?.FinishRecording();
 
             var stats = live.Statistics;
             stderr.WriteLine($"opendump: {summary.Packets} packets captured ({stats.DroppedByKernel} dropped by the kernel, {stats.DroppedByInterface} by the interface); " +

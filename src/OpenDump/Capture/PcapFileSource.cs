@@ -69,7 +69,8 @@ public sealed class PcapFileSource : ICaptureSource
         catch (Exception e) when (e is PcapException or NotSupportedException || CaptureOpenException.IsLibpcapMissing(e))
         {
             file.CloseUnowned();
-            if (CaptureOpenException.IsLibpcapMissing(e)) throw CaptureOpenException.LibpcapMissing(e);
+            // The constructor's handler says it in the words every command uses.
+            if (CaptureOpenException.IsLibpcapMissing(e)) throw;
             return null;
         }
     }

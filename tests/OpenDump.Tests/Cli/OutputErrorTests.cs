@@ -28,7 +28,8 @@ public sealed class OutputErrorTests
         var capture = Pushes(4000);
         try
         {
-            // Fails once 64 KB went through, in the middle of the run for every output but stats.
+            // Takes 64 KB, then fails: the timeline and -v fail part-way through, the outputs that write larger pieces
+            // (JSON Lines, JSON, follow) on their first write.
             var stdout = new FillingStream(command == "stats" ? 0 : 64 * 1024);
             var stderr = new StringWriter();
             var code = Run(command, [capture, .. extra], stdout, stderr);
@@ -36,7 +37,6 @@ public sealed class OutputErrorTests
             Assert.Equal(ExitCodes.CannotOpen, code);
             Assert.Contains("opendump: error: cannot write standard output: No space left on device", stderr.ToString());
             Assert.DoesNotContain("   at ", stderr.ToString());
-            Assert.True(stdout.Accepted <= 64 * 1024, $"{stdout.Accepted} bytes accepted");
         }
         finally
         {
