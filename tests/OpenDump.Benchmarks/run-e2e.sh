@@ -50,7 +50,9 @@ ensure_capture() {
     echo "installing the generator's dependencies (python3-protobuf python3-pycryptodome protobuf-compiler)" >&2
     apt_install python3-protobuf python3-pycryptodome protobuf-compiler; }
   echo "generating $out ($mb MB, seed 1)" >&2
-  (cd "$dir" && /usr/bin/python3 "$OLDPWD/$shared/bench/gen_big_pcap.py" --encrypt ftaes --size-mb "$mb" --conns 8 --seed 1 -o "$out" >&2)
+  # Absolute: the generator runs in $dir, and OPENDUMP_SHARED_DIR may be given either way.
+  local generator; generator=$(realpath "$shared/bench/gen_big_pcap.py")
+  (cd "$dir" && /usr/bin/python3 "$generator" --encrypt ftaes --size-mb "$mb" --conns 8 --seed 1 -o "$out" >&2)
 }
 
 # libpcap, the npm-restored schemas and the NuGet packages, as for the tests (a fresh machine has none of them).
