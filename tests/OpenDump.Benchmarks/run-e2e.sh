@@ -10,9 +10,11 @@
 # CPU (s) is the median of user + system time: with more threads than cores, wall time follows it.
 # Captures are generated (deterministic, seed 1) only when missing; the key is $dir/perf_rsa.pem.
 #   tests/OpenDump.Benchmarks/run-e2e.sh [size-mb (default 1000)] [runs (default 5)]
-# It measures the CLI as published for this machine (dotnet publish -r linux-x64: self-contained, precompiled
-# with the runtime as one ReadyToRun image; about two minutes);
-# OPENDUMP_BENCH_R2R=0 measures the plain build (dotnet build: everything JIT-compiled at run time) instead.
+# It measures the CLI as the README's publish command makes it for this machine (dotnet publish -r linux-x64:
+# compiled ahead of time into one native program, Native AOT; about a minute). OPENDUMP_BENCH_BUILD=r2r
+# measures the ReadyToRun publish instead (-p:PublishAot=false: the tool and the runtime precompiled as one
+# image, still JIT-compiled when hot), OPENDUMP_BENCH_BUILD=jit the plain build (dotnet build: everything
+# JIT-compiled at run time; OPENDUMP_BENCH_R2R=0, its older name, still works).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 size=${1:-1000}
@@ -65,15 +67,21 @@ ensure_capture 100
 [ -f "$key" ] || { echo "no key $key: the captures there were made with another key; delete them to regenerate" >&2; exit 1; }
 [ -x /usr/bin/time ] || apt_install time
 
-if [ "${OPENDUMP_BENCH_R2R:-1}" = 1 ]; then
-  # What the README's publish command installs: the tool and the runtime precompiled as one image (self-contained).
-  rm -rf "$dir/r2r"
-  dotnet publish src/OpenDump.Cli -c Release -r linux-x64 -o "$dir/r2r" --nologo --verbosity quiet >/dev/null
-  run=("$dir/r2r/OpenDump.Cli")
-else
-  dotnet build src/OpenDump.Cli -c Release --nologo --verbosity quiet >/dev/null
-  run=(dotnet src/OpenDump.Cli/bin/Release/net10.0/OpenDump.Cli.dll)
-fi
+build=${OPENDUMP_BENCH_BUILD:-$([ "${OPENDUMP_BENCH_R2R:-1}" = 0 ] && echo jit || echo aot)}
+case "$build" in
+  aot|r2r)
+    # What the README's publish command installs (aot), or its ReadyToRun alternative.
+    rm -rf "$dir/published"
+    dotnet publish src/OpenDump.Cli -c Release -r linux-x64 -o "$dir/published" -p:PublishAot=$([ "$build" = aot ] && echo true || echo false) \
+      --nologo --verbosity quiet >/dev/null
+    run=("$dir/published/OpenDump.Cli")
+    ;;
+  jit)
+    dotnet build src/OpenDump.Cli -c Release --nologo --verbosity quiet >/dev/null
+    run=(dotnet src/OpenDump.Cli/bin/Release/net10.0/OpenDump.Cli.dll)
+    ;;
+  *) echo "OPENDUMP_BENCH_BUILD must be aot, r2r or jit, not $build" >&2; exit 2 ;;
+esac
 bytes=$(stat -c %s "$capture")
 frames=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['frames_total'])" "$capture.stats.json" 2>/dev/null || echo 0)
 scale=$(awk -v b="$bytes" 'BEGIN {print b / 1e9}')
@@ -89,7 +97,11 @@ run_one() {
   rss=$(awk '/Maximum resident/{print $NF}' "$dir/time.txt")
 }
 
-echo "build: $([ "${OPENDUMP_BENCH_R2R:-1}" = 1 ] && echo "dotnet publish -r linux-x64 (self-contained, composite ReadyToRun)" || echo "dotnet build (JIT)")"
+case "$build" in
+  aot) echo "build: dotnet publish -r linux-x64 (Native AOT)" ;;
+  r2r) echo "build: dotnet publish -r linux-x64 -p:PublishAot=false (self-contained, composite ReadyToRun)" ;;
+  jit) echo "build: dotnet build (JIT)" ;;
+esac
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GB, $(dotnet --version 2>/dev/null | sed 's/^/.NET SDK /'); commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src 2>/dev/null || echo ' (+ uncommitted changes in src/)')"
 echo "capture: $capture ($bytes bytes, $frames frames); median of $runs runs each; RSS also on $small (1 run)"
 [ "$size" = 1000 ] || echo "targets are for the 1 GB file; wall targets here are scaled by the file size (x$scale)"

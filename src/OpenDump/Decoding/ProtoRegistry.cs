@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using Google.Protobuf.Reflection;
 
 namespace OpenDump.Decoding;
@@ -31,6 +32,7 @@ public sealed class ProtoRegistry
     private readonly ProtoInfo?[] _direct = new ProtoInfo?[DirectIds];
     private readonly Lazy<IReadOnlyDictionary<string, FileDescriptor>> _allFiles;
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = KeptWhole)]
     private ProtoRegistry()
     {
         _entries = ProtoCatalog.Entries.ToDictionary(e => e.Id);
@@ -40,6 +42,10 @@ public sealed class ProtoRegistry
     }
 
     public static ProtoRegistry Default { get; } = new();
+
+    // A program compiled ahead of time keeps this assembly's types whole (TrimmerRootAssembly in OpenDump.Cli.csproj), so
+    // the generated schema classes can be found by name; NativeProgramTests checks that it decodes as the JIT build does.
+    internal const string KeptWhole = "The assembly of the generated schemas is rooted whole when the CLI is compiled ahead of time.";
 
     /// <summary>Every compiled .proto file by package name (builds them all).</summary>
     public IReadOnlyDictionary<string, FileDescriptor> SchemaFiles => _allFiles.Value;
@@ -69,6 +75,7 @@ public sealed class ProtoRegistry
     // protoc names each file's holder "<Namespace>.<Namespace>Reflection", the namespace being the package without
     // underscores (its first letter capitalised: the case-blind lookup, which costs more, is the fallback); finding the
     // type does not run its static constructor.
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = KeptWhole)]
     private Type? FileHolder(string ns) =>
         _reflectionTypes.GetOrAdd(ns, n =>
             (typeof(ProtoRegistry).Assembly.GetType($"{n}.{n}Reflection", throwOnError: false)
@@ -84,6 +91,7 @@ public sealed class ProtoRegistry
             file?.MessageTypes.FirstOrDefault(m => m.Name == e.ResponseMessage));
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = KeptWhole)]
     private static FileDescriptor? DescriptorOf(Type reflectionType) =>
         reflectionType.GetProperty("Descriptor", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)?.GetValue(null) as FileDescriptor;
 }

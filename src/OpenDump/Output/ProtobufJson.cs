@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Collections;
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.CompilerServices;
@@ -196,25 +197,38 @@ public static class ProtobufJson
 
         internal abstract int BoxedFields { get; }
 
-        /// <param name="boxedOnly">Every field through <see cref="BoxedField{TMsg}"/> (for tests of that path).</param>
-        public static MessagePlan Build(MessageDescriptor descriptor, bool boxedOnly = false)
+        /// <param name="writers">Which field writers to use; the other kinds are for tests of those paths.</param>
+        [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "The type argument is a generated message class: a reference type, served by the shared code of MessagePlan<__Canon>.")]
+        [UnconditionalSuppressMessage("Trimming", "IL2055", Justification = "As above; the generated message classes are kept whole (TrimmerRootAssembly in OpenDump.Cli).")]
+        public static MessagePlan Build(MessageDescriptor descriptor, WriterKind writers = WriterKind.Typed)
         {
             var clr = descriptor.ClrType;
             var type = clr is not null && typeof(IMessage).IsAssignableFrom(clr) ? clr : typeof(IMessage);
-            return (MessagePlan)Activator.CreateInstance(typeof(MessagePlan<>).MakeGenericType(type), descriptor, boxedOnly)!;
+            return (MessagePlan)Activator.CreateInstance(typeof(MessagePlan<>).MakeGenericType(type), descriptor, writers)!;
         }
+    }
+
+    /// <summary>How a plan writes its fields.</summary>
+    internal enum WriterKind
+    {
+        /// <summary>Typed writers, the fastest this runtime can make.</summary>
+        Typed,
+        /// <summary>Typed writers as a runtime without dynamic code makes them (PublishAot): enums read through the field accessor.</summary>
+        TypedAheadOfTime,
+        /// <summary>Every field through <see cref="BoxedField{TMsg}"/>.</summary>
+        Boxed,
     }
 
     internal sealed class MessagePlan<TMsg> : MessagePlan where TMsg : class, IMessage
     {
         private readonly FieldWriter<TMsg>[] _fields;
 
-        public MessagePlan(MessageDescriptor descriptor, bool boxedOnly)
+        public MessagePlan(MessageDescriptor descriptor, WriterKind writers)
         {
             var fields = descriptor.Fields.InFieldNumberOrder();
             _fields = new FieldWriter<TMsg>[fields.Count];
             for (var i = 0; i < fields.Count; i++)
-                _fields[i] = boxedOnly ? new BoxedField<TMsg>(fields[i]) : FieldWriters.Create<TMsg>(fields[i]);
+                _fields[i] = writers == WriterKind.Boxed ? new BoxedField<TMsg>(fields[i]) : FieldWriters.Create<TMsg>(fields[i], dynamicCode: writers == WriterKind.Typed);
         }
 
         /// <summary>How many fields are written through <see cref="BoxedField{TMsg}"/>.</summary>
@@ -251,11 +265,11 @@ public static class ProtobufJson
         private static readonly PropertyInfo? PropertyNameOfField =
             typeof(FieldDescriptor).GetProperty("PropertyName", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
 
-        public static FieldWriter<TMsg> Create<TMsg>(FieldDescriptor field) where TMsg : class, IMessage
+        public static FieldWriter<TMsg> Create<TMsg>(FieldDescriptor field, bool dynamicCode) where TMsg : class, IMessage
         {
             try
             {
-                return Typed<TMsg>(field) ?? new BoxedField<TMsg>(field);
+                return Typed<TMsg>(field, dynamicCode) ?? new BoxedField<TMsg>(field);
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException or MissingMethodException or TargetInvocationException or NotSupportedException)
             {
@@ -263,7 +277,8 @@ public static class ProtobufJson
             }
         }
 
-        private static FieldWriter<TMsg>? Typed<TMsg>(FieldDescriptor field) where TMsg : class, IMessage
+        [UnconditionalSuppressMessage("Trimming", "IL2090", Justification = Decoding.ProtoRegistry.KeptWhole)]
+        private static FieldWriter<TMsg>? Typed<TMsg>(FieldDescriptor field, bool dynamicCode) where TMsg : class, IMessage
         {
             if (field.IsMap || typeof(TMsg) == typeof(IMessage)) return null;
             var isMessage = field.FieldType is FieldType.Message or FieldType.Group;
@@ -277,12 +292,17 @@ public static class ProtobufJson
             {
                 if (!valueType.IsGenericType || valueType.GetGenericTypeDefinition() != typeof(RepeatedField<>)) return null;
                 var element = valueType.GetGenericArguments()[0];
-                if (isMessage) return Make<TMsg>(typeof(RepeatedMessage<,>), [typeof(TMsg), element], field, getter);
+                // RepeatedField<TSub> is an IReadOnlyList<IMessage> (covariance): one writer class for every element type.
+                if (isMessage)
+                    return element.IsClass ? new RepeatedMessage<TMsg>(field, getter.CreateDelegate<Func<TMsg, IReadOnlyList<IMessage>>>()) : null;
                 if (field.FieldType == FieldType.Enum)
-                    return EnumNames.For(element) is { } names ? Make<TMsg>(typeof(RepeatedEnum<,>), [typeof(TMsg), element], field, getter, names) : null;
-                return ScalarFormat(field.FieldType, element) is { } repeatedFormat
-                    ? Make<TMsg>(typeof(RepeatedScalar<,,>), [typeof(TMsg), element, repeatedFormat], field, getter)
-                    : null;
+                {
+                    if (EnumNames.For(element) is not { } names) return null;
+                    return dynamicCode && RuntimeFeature.IsDynamicCodeSupported
+                        ? Make<TMsg>(typeof(RepeatedEnum<,>), [typeof(TMsg), element], field, getter, names)
+                        : new RepeatedEnumAsList<TMsg>(field, getter.CreateDelegate<Func<TMsg, IList>>(), names);
+                }
+                return Scalar<TMsg>(field, element, getter, has: null);
             }
 
             var has = field.HasPresence && !isMessage ? Presence<TMsg>(field, propertyName) : null;
@@ -291,13 +311,17 @@ public static class ProtobufJson
                     ? new SingularMessage<TMsg>(field, (Func<TMsg, IMessage?>)getter.CreateDelegate(typeof(Func<TMsg, IMessage?>)))
                     : null;
             if (field.FieldType == FieldType.Enum)
-                return EnumNames.For(valueType) is { } names ? Make<TMsg>(typeof(SingularEnum<,>), [typeof(TMsg), valueType], field, getter, names, has) : null;
-            return ScalarFormat(field.FieldType, valueType) is { } format
-                ? Make<TMsg>(typeof(SingularScalar<,,>), [typeof(TMsg), valueType, format], field, getter, has)
-                : null;
+            {
+                if (EnumNames.For(valueType) is not { } names) return null;
+                return dynamicCode && RuntimeFeature.IsDynamicCodeSupported
+                    ? Make<TMsg>(typeof(SingularEnum<,>), [typeof(TMsg), valueType], field, getter, names, has)
+                    : new SingularEnumThroughAccessor<TMsg>(field, names, has);
+            }
+            return Scalar<TMsg>(field, valueType, getter, has);
         }
 
         /// <summary>The generated <c>HasX</c> property where there is one, else the accessor (oneof members).</summary>
+        [UnconditionalSuppressMessage("Trimming", "IL2090", Justification = Decoding.ProtoRegistry.KeptWhole)]
         private static Func<TMsg, bool> Presence<TMsg>(FieldDescriptor field, string propertyName) where TMsg : class, IMessage
         {
             if (field.RealContainingOneof is null
@@ -308,6 +332,11 @@ public static class ProtobufJson
             return m => accessor.HasValue(m);
         }
 
+        // An enum's writer is generic over the enum, which only a runtime that compiles code can make for each enum type;
+        // compiled ahead of time (PublishAot) the tool writes enums through SingularEnumThroughAccessor / RepeatedEnumAsList.
+        [RequiresDynamicCode("makes a writer generic over an enum type")]
+        [UnconditionalSuppressMessage("Trimming", "IL2055", Justification = "Only called where dynamic code is supported: the JIT, with every type at hand.")]
+        [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = "Only called where dynamic code is supported: the JIT, with every type at hand.")]
         private static FieldWriter<TMsg> Make<TMsg>(Type definition, Type[] arguments, FieldDescriptor field, MethodInfo getter, params object?[] extra)
             where TMsg : class, IMessage
         {
@@ -316,19 +345,28 @@ public static class ProtobufJson
             return (FieldWriter<TMsg>)Activator.CreateInstance(type, [field, getterDelegate, .. extra])!;
         }
 
-        private static Type? ScalarFormat(FieldType type, Type clr) => type switch
+        // Named instantiations, not MakeGenericType: a compiler ahead of time sees every one it has to build.
+        private static FieldWriter<TMsg>? Scalar<TMsg>(FieldDescriptor field, Type clr, MethodInfo getter, Func<TMsg, bool>? has)
+            where TMsg : class, IMessage => field.FieldType switch
         {
-            FieldType.Int32 or FieldType.SInt32 or FieldType.SFixed32 when clr == typeof(int) => typeof(Int32Format),
-            FieldType.UInt32 or FieldType.Fixed32 when clr == typeof(uint) => typeof(UInt32Format),
-            FieldType.Int64 or FieldType.SInt64 or FieldType.SFixed64 when clr == typeof(long) => typeof(Int64Format),
-            FieldType.UInt64 or FieldType.Fixed64 when clr == typeof(ulong) => typeof(UInt64Format),
-            FieldType.Bool when clr == typeof(bool) => typeof(BoolFormat),
-            FieldType.Float when clr == typeof(float) => typeof(FloatFormat),
-            FieldType.Double when clr == typeof(double) => typeof(DoubleFormat),
-            FieldType.String when clr == typeof(string) => typeof(StringFormat),
-            FieldType.Bytes when clr == typeof(ByteString) => typeof(BytesFormat),
+            FieldType.Int32 or FieldType.SInt32 or FieldType.SFixed32 when clr == typeof(int) => Scalar<TMsg, int, Int32Format>(field, getter, has),
+            FieldType.UInt32 or FieldType.Fixed32 when clr == typeof(uint) => Scalar<TMsg, uint, UInt32Format>(field, getter, has),
+            FieldType.Int64 or FieldType.SInt64 or FieldType.SFixed64 when clr == typeof(long) => Scalar<TMsg, long, Int64Format>(field, getter, has),
+            FieldType.UInt64 or FieldType.Fixed64 when clr == typeof(ulong) => Scalar<TMsg, ulong, UInt64Format>(field, getter, has),
+            FieldType.Bool when clr == typeof(bool) => Scalar<TMsg, bool, BoolFormat>(field, getter, has),
+            FieldType.Float when clr == typeof(float) => Scalar<TMsg, float, FloatFormat>(field, getter, has),
+            FieldType.Double when clr == typeof(double) => Scalar<TMsg, double, DoubleFormat>(field, getter, has),
+            FieldType.String when clr == typeof(string) => Scalar<TMsg, string, StringFormat>(field, getter, has),
+            FieldType.Bytes when clr == typeof(ByteString) => Scalar<TMsg, ByteString, BytesFormat>(field, getter, has),
             _ => null,
         };
+
+        private static FieldWriter<TMsg> Scalar<TMsg, T, TFormat>(FieldDescriptor field, MethodInfo getter, Func<TMsg, bool>? has)
+            where TMsg : class, IMessage
+            where TFormat : struct, IScalarFormat<T> =>
+            field.IsRepeated
+                ? new RepeatedScalar<TMsg, T, TFormat>(field, getter.CreateDelegate<Func<TMsg, RepeatedField<T>>>())
+                : new SingularScalar<TMsg, T, TFormat>(field, getter.CreateDelegate<Func<TMsg, T>>(), has);
     }
 
     internal sealed class SingularScalar<TMsg, T, TFormat>(FieldDescriptor field, Func<TMsg, T> get, Func<TMsg, bool>? has) : FieldWriter<TMsg>(field)
@@ -425,9 +463,8 @@ public static class ProtobufJson
         }
     }
 
-    internal sealed class RepeatedMessage<TMsg, TSub>(FieldDescriptor field, Func<TMsg, RepeatedField<TSub>> get) : FieldWriter<TMsg>(field)
+    internal sealed class RepeatedMessage<TMsg>(FieldDescriptor field, Func<TMsg, IReadOnlyList<IMessage>> get) : FieldWriter<TMsg>(field)
         where TMsg : class, IMessage
-        where TSub : class, IMessage
     {
         private MessagePlan? _plan;
 
@@ -442,6 +479,43 @@ public static class ProtobufJson
             {
                 if (i > 0) w.Write(", "u8);
                 plan.Write(list[i], ref w);
+            }
+            w.Write(" ]"u8);
+            return true;
+        }
+    }
+
+    /// <summary>A singular enum read through the field's accessor (boxed): no code generic over the enum type.</summary>
+    internal sealed class SingularEnumThroughAccessor<TMsg>(FieldDescriptor field, EnumNames names, Func<TMsg, bool>? has) : FieldWriter<TMsg>(field)
+        where TMsg : class, IMessage
+    {
+        private readonly IFieldAccessor _accessor = field.Accessor;
+
+        public override bool Write(TMsg message, ref Utf8Out w, bool first)
+        {
+            if (has is not null && !has(message)) return false;
+            var number = Convert.ToInt32(_accessor.GetValue(message), CultureInfo.InvariantCulture);
+            if (has is null && number == 0) return false;
+            WriteName(ref w, first);
+            names.Write(ref w, number);
+            return true;
+        }
+    }
+
+    /// <summary>A repeated enum read as the non-generic list RepeatedField also is: no code generic over the enum type.</summary>
+    internal sealed class RepeatedEnumAsList<TMsg>(FieldDescriptor field, Func<TMsg, IList> get, EnumNames names) : FieldWriter<TMsg>(field)
+        where TMsg : class, IMessage
+    {
+        public override bool Write(TMsg message, ref Utf8Out w, bool first)
+        {
+            var list = get(message);
+            if (list.Count == 0) return false;
+            WriteName(ref w, first);
+            w.Write("[ "u8);
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (i > 0) w.Write(", "u8);
+                names.Write(ref w, Convert.ToInt32(list[i], CultureInfo.InvariantCulture));
             }
             w.Write(" ]"u8);
             return true;
@@ -765,6 +839,7 @@ public static class ProtobufJson
 
         public static EnumNames? For(Type enumType) => Cache.GetOrAdd(enumType, static t => Build(t));
 
+        [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = Decoding.ProtoRegistry.KeptWhole)]
         private static EnumNames? Build(Type enumType)
         {
             if (!enumType.IsEnum || Enum.GetUnderlyingType(enumType) != typeof(int)) return null;

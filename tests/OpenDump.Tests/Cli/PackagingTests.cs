@@ -4,6 +4,7 @@ using Xunit;
 namespace OpenDump.Tests.Cli;
 
 /// <summary>`opendump` installs as a .NET tool from a locally packed package, as the README says, and introduces itself.</summary>
+[Collection(DotnetBuilds.Name)]
 public sealed class PackagingTests
 {
     [Fact]

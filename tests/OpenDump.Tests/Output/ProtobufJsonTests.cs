@@ -95,17 +95,23 @@ public sealed class ProtobufJsonTests
         foreach (var type in JsonWriterChecks.MessageTypes()) Assert.Equal(0, ProtobufJson.PlanFor(type).BoxedFields);
     }
 
-    [Fact]
-    public void The_boxed_field_fallback_formats_identically()
+    [Theory]
+    [InlineData(nameof(ProtobufJson.WriterKind.Boxed))]
+    [InlineData(nameof(ProtobufJson.WriterKind.TypedAheadOfTime))]
+    public void The_other_field_writers_format_identically(string kind)
     {
-        // The fallback for maps, well-known-type fields and unbindable properties, run here on every field of
-        // the OpenD types (whose nested messages then go through JsonFormatter itself).
+        var writers = System.Enum.Parse<ProtobufJson.WriterKind>(kind);
+        // Boxed: the fallback for maps, well-known-type fields and unbindable properties, run here on every field of the
+        // OpenD types (whose nested messages then go through JsonFormatter itself). TypedAheadOfTime: what a build compiled
+        // ahead of time (PublishAot) uses, enums read without code generic over the enum type.
         var generator = new RandomMessages(seed: 5);
         var buffer = new ArrayBufferWriter<byte>();
+        var enumFields = 0;
         foreach (var type in JsonWriterChecks.MessageTypes())
         {
-            var plan = ProtobufJson.MessagePlan.Build(type, boxedOnly: true);
-            Assert.Equal(type.Fields.InDeclarationOrder().Count, plan.BoxedFields);
+            var plan = ProtobufJson.MessagePlan.Build(type, writers);
+            Assert.Equal(writers == ProtobufJson.WriterKind.Boxed ? type.Fields.InDeclarationOrder().Count : 0, plan.BoxedFields);
+            enumFields += type.Fields.InDeclarationOrder().Count(f => f.FieldType == FieldType.Enum);
             for (var i = 0; i < 2; i++)
             {
                 var message = generator.Create(type, depth: 0);
@@ -116,6 +122,7 @@ public sealed class ProtobufJsonTests
                 JsonWriterChecks.AssertEqualText(Reference.Format(message), Encoding.UTF8.GetString(buffer.WrittenSpan), type.FullName);
             }
         }
+        Assert.True(enumFields > 40, $"only {enumFields} enum fields were written");
     }
 
     [Fact]
