@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end benchmark on the reference workload (../shared/bench): builds opendump in Release, runs
 # each command RUNS times under /usr/bin/time -v on the SIZE-MB capture and prints, per command, the
-# median wall time, MB/s, frames/s, the peak RSS, the peak RSS of one run on the 100 MB capture, and
+# median wall time, MB/s, frames/s, the peak RSS, the peak RSS of as many runs on the 100 MB capture, and
 # the targets of the performance issue (for the 1 GB file; scaled by file size for other sizes):
 #   read --format jsonl -o /dev/null  <= 4 s      stats  <= 1.5 s      read -o /dev/null (timeline) <= 3 s
 #   peak RSS <= 150 MB and within 10 % of the 100 MB file's (memory must not grow with the capture).
@@ -103,7 +103,7 @@ case "$build" in
   jit) echo "build: dotnet build (JIT)" ;;
 esac
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GB, $(dotnet --version 2>/dev/null | sed 's/^/.NET SDK /'); commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src 2>/dev/null || echo ' (+ uncommitted changes in src/)')"
-echo "capture: $capture ($bytes bytes, $frames frames); median of $runs runs each; RSS also on $small (1 run)"
+echo "capture: $capture ($bytes bytes, $frames frames); median of $runs runs each; peak RSS also on $small ($runs runs)"
 [ "$size" = 1000 ] || echo "targets are for the 1 GB file; wall targets here are scaled by the file size (x$scale)"
 echo
 sep() { printf -- '-%.0s' $(seq "$1"); }
@@ -124,7 +124,12 @@ bench() {
     run_one "$capture" "$@" --threads 1
     single+=("$wall")
   done
-  if [ "$capture" = "$small" ]; then small_rss=$peak; else run_one "$small" "$@"; small_rss=$rss; fi
+  # The 100 MB file's peak over as many runs as the big file's: a peak of five against one run's RSS compared
+  # the highest of five samples with a single one (at 55-60 MB a run moves by 3-6 MB, as much as the 10 % allowed).
+  if [ "$capture" = "$small" ]; then small_rss=$peak; else
+    small_rss=0
+    for _ in $(seq "$runs"); do run_one "$small" "$@"; [ "$rss" -gt "$small_rss" ] && small_rss=$rss; done
+  fi
   local median median1 median_cpu
   median=$(median_of "${walls[@]}")
   median_cpu=$(median_of "${cpus[@]}")
