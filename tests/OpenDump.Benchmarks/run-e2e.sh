@@ -8,6 +8,7 @@
 #   all threads (one per core) at least 1.7x as fast as --threads 1: each run of a command is followed
 #   by a --threads 1 run of it, so the two medians come from the same stretch of a noisy machine.
 # CPU (s) is the median of user + system time: with more threads than cores, wall time follows it.
+# Before and after the runs it prints how OpenSSL's SHA-1 scales from one core to all of them at that moment.
 # Captures are generated (deterministic, seed 1) only when missing; the key is $dir/perf_rsa.pem.
 #   tests/OpenDump.Benchmarks/run-e2e.sh [size-mb (default 1000)] [runs (default 5)]
 # It measures the CLI as the README's publish command makes it for this machine (dotnet publish -r linux-x64:
@@ -105,6 +106,19 @@ esac
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GB, $(dotnet --version 2>/dev/null | sed 's/^/.NET SDK /'); commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src 2>/dev/null || echo ' (+ uncommitted changes in src/)')"
 echo "capture: $capture ($bytes bytes, $frames frames); median of $runs runs each; peak RSS also on $small ($runs runs)"
 [ "$size" = 1000 ] || echo "targets are for the 1 GB file; wall targets here are scaled by the file size (x$scale)"
+# The machine's own scaling at the time: OpenSSL's SHA-1 (1 KB blocks, no memory traffic) on one core and on all of
+# them at once. On this VM two busy cores are sometimes much slower than one (the host places them as it likes);
+# printed before and after the runs, it tells such a stretch from a change in opendump.
+machine_scaling() {
+  command -v openssl >/dev/null || { echo "machine scaling: no openssl"; return; }
+  local one all
+  one=$(openssl speed -seconds 2 -bytes 1024 sha1 2>/dev/null | awk '/^sha1/ {sub(/k$/, "", $2); print $2}')
+  all=$(openssl speed -seconds 2 -bytes 1024 -multi "$(nproc)" sha1 2>/dev/null | awk '/^sha1/ {sub(/k$/, "", $2); print $2}')
+  awk -v o="$one" -v a="$all" -v n="$(nproc)" -v when="$1" 'BEGIN {
+    if (o > 0 && a > 0) printf "machine scaling %s: SHA-1 on 1 core %.0f MB/s, on %d cores %.0f MB/s (%.2fx)\n", when, o / 1000, n, a / 1000, a / o
+    else print "machine scaling " when ": openssl speed gave no figure" }'
+}
+machine_scaling before
 echo
 sep() { printf -- '-%.0s' $(seq "$1"); }
 printf '| %-34s | %8s | %7s | %6s | %9s | %8s | %15s | %-16s | %-28s |\n' command "wall (s)" "CPU (s)" "MB/s" "frames/s" "RSS (MB)" "RSS 100 MB (MB)" "wall target" "RSS target"
@@ -159,4 +173,5 @@ for row in "${scaling[@]}"; do
   case "$row" in *MISS*) missed=$((missed + 1)) ;; esac
 done
 echo
+machine_scaling after
 echo "$missed of 6 rows (3 commands, their 3 speed-ups) miss a target"
