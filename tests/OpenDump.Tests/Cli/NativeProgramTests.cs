@@ -1,3 +1,7 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using Google.Protobuf;
 using OpenDump.Link;
 using OpenDump.Testing;
@@ -116,6 +120,66 @@ public sealed class NativeProgramTests(NativeProgramTests.Published published) :
         }
         AssertSameAsJit(["read", odd, "--format", "jsonl"]);
         AssertSameAsJit(["read", odd, "-v"]);
+    }
+
+    [Fact]
+    public async Task Live_capture_and_its_recording_are_the_jit_builds()
+    {
+        // Root, like LiveCaptureTests (CI runs as root): the program captures on loopback while a real client and server
+        // exchange an encrypted conversation, writes what it saw, and the JIT build reads that recording back the same.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var recording = Path.Combine(published.Scratch, $"live-{port}.pcapng");
+        var conversation = new ConversationBuilder(Endpoint.Parse("127.0.0.1:1"), Endpoint.Parse($"127.0.0.1:{port}"))
+            .WithRsaKey(TestCrypto.LoadRsaKeyPair(Fixtures.SdkKey))
+            .InitConnect(serialNo: 1, packetEncAlgo: 0, aesKey: "native-live-key!", connId: 7)
+            .Request(3004, 2, new QotGetBasicQot.Request { C2S = new() { SecurityList = { new QotCommon.Security { Market = 1, Code = "00700" } } } })
+            .Reply(3004, 2, new QotGetBasicQot.Response { RetType = -1, RetMsg = "security not subscribed", ErrCode = 10005 })
+            .Build();
+
+        var start = new ProcessStartInfo(published.Program, ["live", "-i", "lo", "--port", port.ToString(), "--format", "jsonl", "--rsa-key", Fixtures.SdkKey,
+            "-w", recording, "--count", conversation.Messages.Count.ToString(), "--duration", "60"])
+        { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var live = Process.Start(start)!;
+        var stdout = live.StandardOutput.ReadToEndAsync();
+        var stderr = new StringBuilder();
+        var started = new TaskCompletionSource();
+        live.ErrorDataReceived += (_, e) =>
+        {
+            lock (stderr) stderr.AppendLine(e.Data);
+            if (e.Data?.Contains("capturing on lo") == true) started.TrySetResult();
+        };
+        live.BeginErrorReadLine();
+        try
+        {
+            await Task.WhenAny(started.Task, live.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(15)));
+            Assert.True(started.Task.IsCompleted, $"live capture did not start (it needs root or cap_net_raw): {stderr}");
+            using (var client = new TcpClient())
+            {
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                using var server = await listener.AcceptTcpClientAsync();
+                foreach (var m in conversation.Messages)
+                {
+                    var (from, to) = m.Dir == Direction.ClientToServer ? (client.GetStream(), server.GetStream()) : (server.GetStream(), client.GetStream());
+                    await from.WriteAsync(m.Bytes);
+                    await to.ReadExactlyAsync(new byte[m.Bytes.Length]);
+                }
+            }
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await live.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            if (!live.HasExited) live.Kill();
+        }
+
+        Assert.True(live.ExitCode == 0, $"exit {live.ExitCode}: {stderr}");
+        var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(conversation.Messages.Count, lines.Length);
+        Assert.Contains("security not subscribed", lines[^1]);
+        var readBack = Processes.RunOk("dotnet", Processes.Cli, "read", recording, "--format", "jsonl", "--rsa-key", Fixtures.SdkKey, "--port", port.ToString());
+        Assert.Equal(await stdout, readBack);
     }
 
     /// <summary>A Qot_GetBasicQot reply whose retType (field 1) comes after its s2c (field 4): valid, but not canonical.</summary>
