@@ -197,38 +197,27 @@ public static class ProtobufJson
 
         internal abstract int BoxedFields { get; }
 
-        /// <param name="writers">Which field writers to use; the other kinds are for tests of those paths.</param>
+        /// <param name="boxedOnly">Every field through <see cref="BoxedField{TMsg}"/> (for tests of that path).</param>
         [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "The type argument is a generated message class: a reference type, served by the shared code of MessagePlan<__Canon>.")]
         [UnconditionalSuppressMessage("Trimming", "IL2055", Justification = "As above; the generated message classes are kept whole (TrimmerRootAssembly in OpenDump.Cli).")]
-        public static MessagePlan Build(MessageDescriptor descriptor, WriterKind writers = WriterKind.Typed)
+        public static MessagePlan Build(MessageDescriptor descriptor, bool boxedOnly = false)
         {
             var clr = descriptor.ClrType;
             var type = clr is not null && typeof(IMessage).IsAssignableFrom(clr) ? clr : typeof(IMessage);
-            return (MessagePlan)Activator.CreateInstance(typeof(MessagePlan<>).MakeGenericType(type), descriptor, writers)!;
+            return (MessagePlan)Activator.CreateInstance(typeof(MessagePlan<>).MakeGenericType(type), descriptor, boxedOnly)!;
         }
-    }
-
-    /// <summary>How a plan writes its fields.</summary>
-    internal enum WriterKind
-    {
-        /// <summary>Typed writers, the fastest this runtime can make.</summary>
-        Typed,
-        /// <summary>Typed writers as a runtime without dynamic code makes them (PublishAot): enums read through the field accessor.</summary>
-        TypedAheadOfTime,
-        /// <summary>Every field through <see cref="BoxedField{TMsg}"/>.</summary>
-        Boxed,
     }
 
     internal sealed class MessagePlan<TMsg> : MessagePlan where TMsg : class, IMessage
     {
         private readonly FieldWriter<TMsg>[] _fields;
 
-        public MessagePlan(MessageDescriptor descriptor, WriterKind writers)
+        public MessagePlan(MessageDescriptor descriptor, bool boxedOnly)
         {
             var fields = descriptor.Fields.InFieldNumberOrder();
             _fields = new FieldWriter<TMsg>[fields.Count];
             for (var i = 0; i < fields.Count; i++)
-                _fields[i] = writers == WriterKind.Boxed ? new BoxedField<TMsg>(fields[i]) : FieldWriters.Create<TMsg>(fields[i], dynamicCode: writers == WriterKind.Typed);
+                _fields[i] = boxedOnly ? new BoxedField<TMsg>(fields[i]) : FieldWriters.Create<TMsg>(fields[i]);
         }
 
         /// <summary>How many fields are written through <see cref="BoxedField{TMsg}"/>.</summary>
@@ -265,11 +254,11 @@ public static class ProtobufJson
         private static readonly PropertyInfo? PropertyNameOfField =
             typeof(FieldDescriptor).GetProperty("PropertyName", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
 
-        public static FieldWriter<TMsg> Create<TMsg>(FieldDescriptor field, bool dynamicCode) where TMsg : class, IMessage
+        public static FieldWriter<TMsg> Create<TMsg>(FieldDescriptor field) where TMsg : class, IMessage
         {
             try
             {
-                return Typed<TMsg>(field, dynamicCode) ?? new BoxedField<TMsg>(field);
+                return Typed<TMsg>(field) ?? new BoxedField<TMsg>(field);
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException or MissingMethodException or TargetInvocationException or NotSupportedException)
             {
@@ -278,7 +267,7 @@ public static class ProtobufJson
         }
 
         [UnconditionalSuppressMessage("Trimming", "IL2090", Justification = Decoding.ProtoRegistry.KeptWhole)]
-        private static FieldWriter<TMsg>? Typed<TMsg>(FieldDescriptor field, bool dynamicCode) where TMsg : class, IMessage
+        private static FieldWriter<TMsg>? Typed<TMsg>(FieldDescriptor field) where TMsg : class, IMessage
         {
             if (field.IsMap || typeof(TMsg) == typeof(IMessage)) return null;
             var isMessage = field.FieldType is FieldType.Message or FieldType.Group;
@@ -296,12 +285,7 @@ public static class ProtobufJson
                 if (isMessage)
                     return element.IsClass ? new RepeatedMessage<TMsg>(field, getter.CreateDelegate<Func<TMsg, IReadOnlyList<IMessage>>>()) : null;
                 if (field.FieldType == FieldType.Enum)
-                {
-                    if (EnumNames.For(element) is not { } names) return null;
-                    return dynamicCode && RuntimeFeature.IsDynamicCodeSupported
-                        ? Make<TMsg>(typeof(RepeatedEnum<,>), [typeof(TMsg), element], field, getter, names)
-                        : new RepeatedEnumAsList<TMsg>(field, getter.CreateDelegate<Func<TMsg, IList>>(), names);
-                }
+                    return EnumNames.For(element) is { } names ? new RepeatedEnum<TMsg>(field, getter.CreateDelegate<Func<TMsg, IList>>(), names) : null;
                 return Scalar<TMsg>(field, element, getter, has: null);
             }
 
@@ -311,12 +295,7 @@ public static class ProtobufJson
                     ? new SingularMessage<TMsg>(field, (Func<TMsg, IMessage?>)getter.CreateDelegate(typeof(Func<TMsg, IMessage?>)))
                     : null;
             if (field.FieldType == FieldType.Enum)
-            {
-                if (EnumNames.For(valueType) is not { } names) return null;
-                return dynamicCode && RuntimeFeature.IsDynamicCodeSupported
-                    ? Make<TMsg>(typeof(SingularEnum<,>), [typeof(TMsg), valueType], field, getter, names, has)
-                    : new SingularEnumThroughAccessor<TMsg>(field, names, has);
-            }
+                return EnumNames.For(valueType) is { } names ? new SingularEnum<TMsg>(field, names, has) : null;
             return Scalar<TMsg>(field, valueType, getter, has);
         }
 
@@ -330,19 +309,6 @@ public static class ProtobufJson
                 return (Func<TMsg, bool>)hasGetter.CreateDelegate(typeof(Func<TMsg, bool>));
             var accessor = field.Accessor;
             return m => accessor.HasValue(m);
-        }
-
-        // An enum's writer is generic over the enum, which only a runtime that compiles code can make for each enum type;
-        // compiled ahead of time (PublishAot) the tool writes enums through SingularEnumThroughAccessor / RepeatedEnumAsList.
-        [RequiresDynamicCode("makes a writer generic over an enum type")]
-        [UnconditionalSuppressMessage("Trimming", "IL2055", Justification = "Only called where dynamic code is supported: the JIT, with every type at hand.")]
-        [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = "Only called where dynamic code is supported: the JIT, with every type at hand.")]
-        private static FieldWriter<TMsg> Make<TMsg>(Type definition, Type[] arguments, FieldDescriptor field, MethodInfo getter, params object?[] extra)
-            where TMsg : class, IMessage
-        {
-            var type = definition.MakeGenericType(arguments);
-            var getterDelegate = getter.CreateDelegate(typeof(Func<,>).MakeGenericType(typeof(TMsg), getter.ReturnType));
-            return (FieldWriter<TMsg>)Activator.CreateInstance(type, [field, getterDelegate, .. extra])!;
         }
 
         // Named instantiations, not MakeGenericType: a compiler ahead of time sees every one it has to build.
@@ -412,43 +378,6 @@ public static class ProtobufJson
         }
     }
 
-    internal sealed class SingularEnum<TMsg, TEnum>(FieldDescriptor field, Func<TMsg, TEnum> get, EnumNames names, Func<TMsg, bool>? has) : FieldWriter<TMsg>(field)
-        where TMsg : class, IMessage
-        where TEnum : struct, Enum
-    {
-        public override bool Write(TMsg message, ref Utf8Out w, bool first)
-        {
-            if (has is not null && !has(message)) return false;
-            var value = get(message);
-            var number = Unsafe.As<TEnum, int>(ref value);
-            if (has is null && number == 0) return false;
-            WriteName(ref w, first);
-            names.Write(ref w, number);
-            return true;
-        }
-    }
-
-    internal sealed class RepeatedEnum<TMsg, TEnum>(FieldDescriptor field, Func<TMsg, RepeatedField<TEnum>> get, EnumNames names) : FieldWriter<TMsg>(field)
-        where TMsg : class, IMessage
-        where TEnum : struct, Enum
-    {
-        public override bool Write(TMsg message, ref Utf8Out w, bool first)
-        {
-            var list = get(message);
-            if (list.Count == 0) return false;
-            WriteName(ref w, first);
-            w.Write("[ "u8);
-            for (var i = 0; i < list.Count; i++)
-            {
-                if (i > 0) w.Write(", "u8);
-                var value = list[i];
-                names.Write(ref w, Unsafe.As<TEnum, int>(ref value));
-            }
-            w.Write(" ]"u8);
-            return true;
-        }
-    }
-
     internal sealed class SingularMessage<TMsg>(FieldDescriptor field, Func<TMsg, IMessage?> get) : FieldWriter<TMsg>(field)
         where TMsg : class, IMessage
     {
@@ -485,8 +414,11 @@ public static class ProtobufJson
         }
     }
 
-    /// <summary>A singular enum read through the field's accessor (boxed): no code generic over the enum type.</summary>
-    internal sealed class SingularEnumThroughAccessor<TMsg>(FieldDescriptor field, EnumNames names, Func<TMsg, bool>? has) : FieldWriter<TMsg>(field)
+    // Enums are read without code generic over the enum type, which a program compiled ahead of time (the published CLI)
+    // cannot make at run time for each enum: a singular one through the field's accessor (boxed), a repeated one as the
+    // non-generic list RepeatedField also is. Enums are rare in the OpenD schemas (most enum-valued fields are int32), and
+    // only bodies that the wire writer declines come this way.
+    internal sealed class SingularEnum<TMsg>(FieldDescriptor field, EnumNames names, Func<TMsg, bool>? has) : FieldWriter<TMsg>(field)
         where TMsg : class, IMessage
     {
         private readonly IFieldAccessor _accessor = field.Accessor;
@@ -502,8 +434,7 @@ public static class ProtobufJson
         }
     }
 
-    /// <summary>A repeated enum read as the non-generic list RepeatedField also is: no code generic over the enum type.</summary>
-    internal sealed class RepeatedEnumAsList<TMsg>(FieldDescriptor field, Func<TMsg, IList> get, EnumNames names) : FieldWriter<TMsg>(field)
+    internal sealed class RepeatedEnum<TMsg>(FieldDescriptor field, Func<TMsg, IList> get, EnumNames names) : FieldWriter<TMsg>(field)
         where TMsg : class, IMessage
     {
         public override bool Write(TMsg message, ref Utf8Out w, bool first)
