@@ -42,8 +42,8 @@ public sealed class NativeProgramTests(NativeProgramTests.Published published) :
         public void Dispose() => _dir.Delete(recursive: true);
     }
 
-    private static string Sample => Path.Combine(Fixtures.RepoRoot, "captures", "sample.pcap");
-    private static string SampleKey => Path.Combine(Fixtures.RepoRoot, "captures", SampleCapture.KeyFileName);
+    private static string Sample => Fixtures.CaptureAndKeyFile("sample").Path;
+    private static string SampleKey => Fixtures.CaptureAndKeyFile("sample").KeyFile!;
 
     private static readonly string[] Outputs = ["read", "read -v", "read --format jsonl", "read --format json", "stats", "stats --format json", "follow --conn 1", "follow --conn 2"];
 
@@ -53,8 +53,8 @@ public sealed class NativeProgramTests(NativeProgramTests.Published published) :
     [MemberData(nameof(Captures))]
     public void Every_output_of_every_bundled_capture_is_the_jit_builds(string name)
     {
-        var (path, _) = Fixtures.CaptureWithKey(name);
-        string[] key = name == "sample" ? ["--rsa-key", SampleKey] : name.Contains("/tcp/") ? ["--rsa-key", Fixtures.SdkKey] : [];
+        var (path, keyFile) = Fixtures.CaptureAndKeyFile(name);
+        string[] key = keyFile is null ? [] : ["--rsa-key", keyFile];
         foreach (var output in Outputs)
             AssertSameAsJit([.. output.Split(' '), path, .. key, "--color", "never"]);
         if (key.Length > 0) AssertSameAsJit(["keys", path, .. key]);
@@ -109,6 +109,7 @@ public sealed class NativeProgramTests(NativeProgramTests.Published published) :
         using (var writer = new PcapWriter(stream, LinkKind.Ethernet))
         {
             var conversation = new ConversationBuilder(Endpoint.Parse("10.0.0.2:50000"), Endpoint.Parse("10.0.0.1:11111"))
+                .InitConnect(serialNo: 9, connId: 3)
                 .Request(3004, 1, new QotGetBasicQot.Request { C2S = new() { SecurityList = { new QotCommon.Security { Market = 1, Code = "00700" } } } })
                 .ServerBody(3004, 1, OutOfOrderReply())
                 .Build();
@@ -118,7 +119,10 @@ public sealed class NativeProgramTests(NativeProgramTests.Published published) :
             writer.WritePacket(sent[0].TimestampMicros + 2, FragmentedIpv4Packet());
             foreach (var segment in sent.Skip(1)) writer.Write(segment);
         }
-        AssertSameAsJit(["read", odd, "--format", "jsonl"]);
+        var jsonl = AssertSameAsJit(["read", odd, "--format", "jsonl"]);
+        // The reply's fields in number order: written from the parsed message, since the wire writer declines the body.
+        Assert.Contains("\"body\":{ \"retType\": 0, \"retMsg\": \"ok\", \"s2c\": { } }", jsonl.Stdout);
+        Assert.Contains("packet 3: ", jsonl.Stderr);
         AssertSameAsJit(["read", odd, "-v"]);
     }
 
@@ -155,17 +159,7 @@ public sealed class NativeProgramTests(NativeProgramTests.Published published) :
         {
             await Task.WhenAny(started.Task, live.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(15)));
             Assert.True(started.Task.IsCompleted, $"live capture did not start (it needs root or cap_net_raw): {stderr}");
-            using (var client = new TcpClient())
-            {
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                using var server = await listener.AcceptTcpClientAsync();
-                foreach (var m in conversation.Messages)
-                {
-                    var (from, to) = m.Dir == Direction.ClientToServer ? (client.GetStream(), server.GetStream()) : (server.GetStream(), client.GetStream());
-                    await from.WriteAsync(m.Bytes);
-                    await to.ReadExactlyAsync(new byte[m.Bytes.Length]);
-                }
-            }
+            await Loopback.ReplayAsync(listener, conversation);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await live.WaitForExitAsync(timeout.Token);
         }
@@ -205,7 +199,8 @@ public sealed class NativeProgramTests(NativeProgramTests.Published published) :
 
     private static byte[] Ethernet() => [0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 6, 0x08, 0x00];
 
-    private void AssertSameAsJit(string[] args)
+    /// <summary>Runs both builds; gives what the JIT build printed, for checks that the input took the path meant.</summary>
+    private (int Code, string Stdout, string Stderr) AssertSameAsJit(string[] args)
     {
         var jit = Processes.Run("dotnet", [Processes.Cli, .. args], timeoutMs: 120_000);
         var native = Processes.Run(published.Program, args, timeoutMs: 120_000);
@@ -214,5 +209,6 @@ public sealed class NativeProgramTests(NativeProgramTests.Published published) :
         Assert.Equal(jit.Code, native.Code);
         Assert.Equal(jit.Stdout, native.Stdout);
         Assert.Equal(jit.Stderr, native.Stderr);
+        return jit;
     }
 }

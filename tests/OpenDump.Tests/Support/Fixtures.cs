@@ -16,9 +16,13 @@ public static class Fixtures
     /// A capture the end-to-end tests run on, with its key: "sample" (the bundled sample), or a path under Fixtures
     /// such as "sdk/tcp/ftaes.pcap" (the SDK's TCP captures are encrypted with <see cref="SdkKey"/>, ws ones are not).
     /// </summary>
-    public static (string Path, OpenDump.Crypto.RsaPrivateKey? Key) CaptureWithKey(string name) => name == "sample"
-        ? (System.IO.Path.Combine(RepoRoot, "captures", "sample.pcap"), OpenDump.Crypto.RsaPrivateKey.Load(System.IO.Path.Combine(RepoRoot, "captures", OpenDump.Testing.SampleCapture.KeyFileName)))
-        : (Path(name.Split('/')), name.Contains("/tcp/") ? OpenDump.Crypto.RsaPrivateKey.Load(SdkKey) : null);
+    public static (string Path, OpenDump.Crypto.RsaPrivateKey? Key) CaptureWithKey(string name) =>
+        CaptureAndKeyFile(name) is var (path, key) ? (path, key is null ? null : OpenDump.Crypto.RsaPrivateKey.Load(key)) : default;
+
+    /// <summary>The same, with the key as the path of its PEM file (null for a capture without one), for a command line.</summary>
+    public static (string Path, string? KeyFile) CaptureAndKeyFile(string name) => name == "sample"
+        ? (System.IO.Path.Combine(RepoRoot, "captures", "sample.pcap"), System.IO.Path.Combine(RepoRoot, "captures", OpenDump.Testing.SampleCapture.KeyFileName))
+        : (Path(name.Split('/')), name.Contains("/tcp/") ? SdkKey : null);
 
     /// <summary>Every capture the end-to-end comparisons run on (names for <see cref="CaptureWithKey"/>).</summary>
     public static Xunit.TheoryData<string> EndToEndCaptures => new() { "sdk/tcp/plain.pcap", "sdk/tcp/ftaes.pcap", "sdk/tcp/cbc.pcap", "sdk/ws/ws_basic.pcap", "sample" };
