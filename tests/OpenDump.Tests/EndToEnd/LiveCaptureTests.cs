@@ -49,22 +49,7 @@ public sealed class LiveCaptureTests
             await WaitFor(() => stderr.ToString().Contains("capturing on lo") || live.IsCompleted, TimeSpan.FromSeconds(15));
             Assert.False(live.IsCompleted, $"live capture did not start (it needs root or cap_net_raw): {stderr}");
 
-            using (var client = new TcpClient())
-            {
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                using var server = await listener.AcceptTcpClientAsync();
-                var c = client.GetStream();
-                var s = server.GetStream();
-                foreach (var m in conversation.Messages)
-                {
-                    var (from, to) = m.Dir == Direction.ClientToServer ? (c, s) : (s, c);
-                    await from.WriteAsync(m.Bytes);
-                    // The other side reads it all before the next message, so the capture keeps the transcript's order.
-                    var received = new byte[m.Bytes.Length];
-                    await to.ReadExactlyAsync(received);
-                    Assert.Equal(m.Bytes, received);
-                }
-            }
+            await Loopback.ReplayAsync(listener, conversation);
             // --count stops the capture by itself once every frame is decoded.
             await WaitFor(() => live.IsCompleted, TimeSpan.FromSeconds(15));
             Assert.True(live.IsCompleted, "--count did not stop the capture");
@@ -130,30 +115,17 @@ public sealed class LiveCaptureTests
     public async Task Duration_stops_a_capture_on_a_quiet_interface_with_a_summary()
     {
         // On Linux libpcap's read timeout starts only with a first packet; a stop must not depend on traffic.
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var stderr = new StringWriter();
-        var run = Task.Run(() => LiveCommand.Run(["--port", port.ToString(), "--duration", "0.5"], new MemoryStream(), stderr));
-        var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(15)));
-        Assert.True(finished == run, "live --duration did not stop on a quiet interface");
-        Assert.Equal(ExitCodes.Ok, await run);
-        Assert.Contains("0 packets captured (0 dropped by the kernel, 0 by the interface); 0 OpenD connection(s), 0 frames", stderr.ToString());
+        var (code, stderr) = await QuietCapture();
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("0 packets captured (0 dropped by the kernel, 0 by the interface); 0 OpenD connection(s), 0 frames", stderr);
     }
 
     [Fact]
     public async Task A_recording_that_cannot_be_written_is_said_and_the_capture_still_ends_with_its_summary()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var stderr = new StringWriter();
         // /dev/full takes the file's header into its buffer and fails when that is written out.
-        var run = Task.Run(() => LiveCommand.Run(["--port", port.ToString(), "--duration", "0.5", "-w", "/dev/full"], new MemoryStream(), stderr));
-        var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(15)));
-        Assert.True(finished == run, "live -w /dev/full did not stop");
-        Assert.Equal(ExitCodes.Problems, await run);
-        var text = stderr.ToString();
+        var (code, text) = await QuietCapture("-w", "/dev/full");
+        Assert.Equal(ExitCodes.Problems, code);
         Assert.Contains("opendump: error: /dev/full: recording stopped after 0 packets: No space left on device", text);
         Assert.Contains("0 packets captured (0 dropped by the kernel, 0 by the interface)", text);
         Assert.DoesNotContain("   at ", text);
@@ -166,6 +138,19 @@ public sealed class LiveCaptureTests
         Assert.Equal(ExitCodes.Ok, InterfacesCommand.Run(stdout, new StringWriter()));
         var lo = Assert.Single(stdout.ToString().Split('\n'), l => l.StartsWith("lo "));
         Assert.Contains("127.0.0.1", lo);
+    }
+
+    /// <summary>Half a second of `live` on loopback, filtered to a port nobody uses: its exit code and what it said.</summary>
+    private static async Task<(int Code, string Stderr)> QuietCapture(params string[] extra)
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var stderr = new StringWriter();
+        var run = Task.Run(() => LiveCommand.Run(["--port", port.ToString(), "--duration", "0.5", .. extra], new MemoryStream(), stderr));
+        var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(15)));
+        Assert.True(finished == run, $"live --duration 0.5 {string.Join(' ', extra)} did not stop on a quiet interface");
+        return (await run, stderr.ToString());
     }
 
     private static async Task WaitFor(Func<bool> condition, TimeSpan timeout)
