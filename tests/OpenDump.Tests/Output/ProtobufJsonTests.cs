@@ -122,22 +122,27 @@ public sealed class ProtobufJsonTests
     public void Enum_fields_are_written_by_their_names_without_code_generic_over_the_enum()
     {
         // The published CLI is compiled ahead of time and cannot make a writer per enum type at run time: enum fields,
-        // singular and repeated, go through one writer class each, which the random-message comparisons above check
-        // value by value; here, that the OpenD schemas' enum fields reach them, and with a set value and a default.
-        var fields = JsonWriterChecks.MessageTypes().SelectMany(t => t.Fields.InDeclarationOrder()).Where(f => f.FieldType == FieldType.Enum).ToList();
-        Assert.True(fields.Count > 40, $"only {fields.Count} enum fields in the schemas");
+        // singular and repeated, go through one writer class each. Here the messages of the OpenD types that have enum
+        // fields, with those fields set and unset, against the reference formatter.
         var generator = new RandomMessages(seed: 9);
-        var written = 0;
-        foreach (var type in JsonWriterChecks.MessageTypes().Where(t => t.Fields.InDeclarationOrder().Any(f => f.FieldType == FieldType.Enum)))
+        int set = 0, unset = 0;
+        foreach (var type in JsonWriterChecks.MessageTypes())
         {
+            var enums = type.Fields.InDeclarationOrder().Where(f => f.FieldType == FieldType.Enum).ToList();
+            if (enums.Count == 0) continue;
             for (var i = 0; i < 4; i++)
             {
                 var message = generator.Create(type, depth: 0);
+                foreach (var field in enums)
+                {
+                    var present = field.IsRepeated ? ((IList)field.Accessor.GetValue(message)).Count > 0 : field.Accessor.HasValue(message);
+                    if (present) set++; else unset++;
+                }
                 AssertSame(message, type.FullName);
-                written++;
             }
         }
-        Assert.True(written > 40, $"only {written} messages with enum fields written");
+        Assert.True(set > 40, $"only {set} enum values were set");
+        Assert.True(unset > 0, "every enum field was set: the unset case went untested");
     }
 
     [Fact]
