@@ -7,6 +7,8 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using Google.Protobuf;
 using Google.Protobuf.Collections;
@@ -695,7 +697,12 @@ public static class ProtobufJson
             var slot = SlotOf(bits);
             written = slot[^1];
             if (written == 0 || BinaryPrimitives.ReadUInt64LittleEndian(slot) != bits) return false;
-            slot.Slice(TextAt, MaxText).CopyTo(destination);
+            if (destination.Length < MaxText) throw new ArgumentException("the destination is too short", nameof(destination));
+            // Two overlapping 16-byte moves instead of a call to copy 23 bytes: this runs for most doubles written.
+            ref var src = ref slot[TextAt];
+            ref var dst = ref MemoryMarshal.GetReference(destination);
+            Unsafe.WriteUnaligned(ref dst, Unsafe.ReadUnaligned<Vector128<byte>>(ref src));
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, MaxText - 16), Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref src, MaxText - 16)));
             return true;
         }
 
@@ -826,8 +833,29 @@ internal ref struct Utf8Out(IBufferWriter<byte> output)
     public void Write(ReadOnlySpan<byte> bytes)
     {
         if (_span.Length - _pos < bytes.Length) Grow(bytes.Length);
-        bytes.CopyTo(_span[_pos..]);
-        _pos += bytes.Length;
+        // Most writes are a field's name or a short value of 8 to 32 bytes: two overlapping moves each, inline, instead of
+        // a call to the general copy (JSON Lines of 1 GB, one thread: 5.50 -> 5.26 s, interleaved medians of 5).
+        ref var dst = ref Unsafe.Add(ref MemoryMarshal.GetReference(_span), _pos);
+        ref var src = ref MemoryMarshal.GetReference(bytes);
+        var n = bytes.Length;
+        if (n >= 8 && n <= 32)
+        {
+            if (n <= 16)
+            {
+                Unsafe.WriteUnaligned(ref dst, Unsafe.ReadUnaligned<ulong>(ref src));
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, n - 8), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, n - 8)));
+            }
+            else
+            {
+                Unsafe.WriteUnaligned(ref dst, Unsafe.ReadUnaligned<Vector128<byte>>(ref src));
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, n - 16), Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref src, n - 16)));
+            }
+        }
+        else
+        {
+            bytes.CopyTo(_span[_pos..]);
+        }
+        _pos += n;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

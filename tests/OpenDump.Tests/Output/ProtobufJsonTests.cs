@@ -96,6 +96,42 @@ public sealed class ProtobufJsonTests
     }
 
     [Fact]
+    public void Utf8Out_writes_spans_of_every_length_whole_and_in_place()
+    {
+        // Short writes are copied by overlapping moves, longer ones by the general copy: every length on each side of
+        // the bounds (8, 16, 32), after a run of other writes, into a roomy buffer and into spans of exactly the size asked.
+        var rng = new Random(17);
+        var pieces = new List<byte[]>();
+        for (var round = 0; round < 3; round++)
+            for (var length = 0; length <= 70; length++)
+            {
+                var piece = new byte[length];
+                rng.NextBytes(piece);
+                pieces.Add(piece);
+            }
+        var expected = pieces.SelectMany(p => p).ToArray();
+
+        var roomy = new ArrayBufferWriter<byte>();
+        var w = new Utf8Out(roomy);
+        foreach (var piece in pieces) w.Write(piece);
+        w.Flush();
+        Assert.Equal(expected, roomy.WrittenSpan.ToArray());
+
+        var exact = new JsonWriterChecks.SmallSpanWriter();
+        var x = new Utf8Out(exact);
+        // Each piece from an offset inside a larger array, so a copy that reads or writes past the span's ends shows.
+        foreach (var piece in pieces)
+        {
+            var padded = new byte[piece.Length + 64];
+            Array.Fill(padded, (byte)0xEE);
+            piece.CopyTo(padded, 32);
+            x.Write(padded.AsSpan(32, piece.Length));
+        }
+        x.Flush();
+        Assert.Equal(expected, exact.Written.ToArray());
+    }
+
+    [Fact]
     public void The_boxed_field_fallback_formats_identically()
     {
         // The fallback for maps, well-known-type fields and unbindable properties, run here on every field of the
