@@ -701,8 +701,10 @@ public static class ProtobufJson
             // Two overlapping 16-byte moves instead of a call to copy 23 bytes: this runs for most doubles written.
             ref var src = ref slot[TextAt];
             ref var dst = ref MemoryMarshal.GetReference(destination);
-            Unsafe.WriteUnaligned(ref dst, Unsafe.ReadUnaligned<Vector128<byte>>(ref src));
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, MaxText - 16), Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref src, MaxText - 16)));
+            var head = Unsafe.ReadUnaligned<Vector128<byte>>(ref src);
+            var tail = Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref src, MaxText - 16));
+            Unsafe.WriteUnaligned(ref dst, head);
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, MaxText - 16), tail);
             return true;
         }
 
@@ -840,15 +842,20 @@ internal ref struct Utf8Out(IBufferWriter<byte> output)
         var n = bytes.Length;
         if (n >= 8 && n <= 32)
         {
+            // Both halves are read before either is written, so a source that overlaps the destination copies as memmove does.
             if (n <= 16)
             {
-                Unsafe.WriteUnaligned(ref dst, Unsafe.ReadUnaligned<ulong>(ref src));
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, n - 8), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, n - 8)));
+                var head = Unsafe.ReadUnaligned<ulong>(ref src);
+                var tail = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, n - 8));
+                Unsafe.WriteUnaligned(ref dst, head);
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, n - 8), tail);
             }
             else
             {
-                Unsafe.WriteUnaligned(ref dst, Unsafe.ReadUnaligned<Vector128<byte>>(ref src));
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, n - 16), Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref src, n - 16)));
+                var head = Unsafe.ReadUnaligned<Vector128<byte>>(ref src);
+                var tail = Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref src, n - 16));
+                Unsafe.WriteUnaligned(ref dst, head);
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, n - 16), tail);
             }
         }
         else

@@ -129,6 +129,32 @@ public sealed class ProtobufJsonTests
         }
         x.Flush();
         Assert.Equal(expected, exact.Written.ToArray());
+
+        // A source inside the span being written to, a few bytes past where the writing goes: copied as memmove copies.
+        for (var length = 8; length <= 32; length++)
+            for (var shift = 1; shift < length; shift++)
+            {
+                var array = new byte[128];
+                rng.NextBytes(array);
+                var wanted = array.AsSpan(shift, length).ToArray();
+                var into = new ArrayWriterOver(array);
+                var o = new Utf8Out(into);
+                o.Write(array.AsSpan(shift, length));
+                o.Flush();
+                Assert.Equal(wanted, array.AsSpan(0, length).ToArray());
+            }
+    }
+
+    /// <summary>Hands out the one array it was given, from its start.</summary>
+    private sealed class ArrayWriterOver(byte[] array) : IBufferWriter<byte>
+    {
+        private int _written;
+
+        public void Advance(int count) => _written += count;
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => array.AsMemory(_written);
+
+        public Span<byte> GetSpan(int sizeHint = 0) => array.AsSpan(_written);
     }
 
     [Fact]
