@@ -698,13 +698,8 @@ public static class ProtobufJson
             written = slot[^1];
             if (written == 0 || BinaryPrimitives.ReadUInt64LittleEndian(slot) != bits) return false;
             if (destination.Length < MaxText) throw new ArgumentException("the destination is too short", nameof(destination));
-            // Two overlapping 16-byte moves instead of a call to copy 23 bytes: this runs for most doubles written.
-            ref var src = ref slot[TextAt];
-            ref var dst = ref MemoryMarshal.GetReference(destination);
-            var head = Unsafe.ReadUnaligned<Vector128<byte>>(ref src);
-            var tail = Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref src, MaxText - 16));
-            Unsafe.WriteUnaligned(ref dst, head);
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, MaxText - 16), tail);
+            // Inline rather than a call to the general copy: this runs for most doubles written.
+            Utf8Out.CopyShort(ref slot[TextAt], ref MemoryMarshal.GetReference(destination), MaxText);
             return true;
         }
 
@@ -837,32 +832,33 @@ internal ref struct Utf8Out(IBufferWriter<byte> output)
         if (_span.Length - _pos < bytes.Length) Grow(bytes.Length);
         // Most writes are a field's name or a short value of 8 to 32 bytes: two overlapping moves each, inline, instead of
         // a call to the general copy (JSON Lines of 1 GB, one thread: 5.50 -> 5.26 s, interleaved medians of 5).
-        ref var dst = ref Unsafe.Add(ref MemoryMarshal.GetReference(_span), _pos);
-        ref var src = ref MemoryMarshal.GetReference(bytes);
         var n = bytes.Length;
-        if (n >= 8 && n <= 32)
+        if (n is >= 8 and <= 32) CopyShort(ref MemoryMarshal.GetReference(bytes), ref Unsafe.Add(ref MemoryMarshal.GetReference(_span), _pos), n);
+        else bytes.CopyTo(_span[_pos..]);
+        _pos += n;
+    }
+
+    /// <summary>
+    /// Copies <paramref name="n"/> bytes, 8 to 32, as two overlapping 8- or 16-byte moves. Both halves are read before
+    /// either is written, so a source that overlaps the destination copies as memmove does.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void CopyShort(ref byte src, ref byte dst, int n)
+    {
+        if (n <= 16)
         {
-            // Both halves are read before either is written, so a source that overlaps the destination copies as memmove does.
-            if (n <= 16)
-            {
-                var head = Unsafe.ReadUnaligned<ulong>(ref src);
-                var tail = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, n - 8));
-                Unsafe.WriteUnaligned(ref dst, head);
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, n - 8), tail);
-            }
-            else
-            {
-                var head = Unsafe.ReadUnaligned<Vector128<byte>>(ref src);
-                var tail = Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref src, n - 16));
-                Unsafe.WriteUnaligned(ref dst, head);
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, n - 16), tail);
-            }
+            var head = Unsafe.ReadUnaligned<ulong>(ref src);
+            var tail = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, n - 8));
+            Unsafe.WriteUnaligned(ref dst, head);
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, n - 8), tail);
         }
         else
         {
-            bytes.CopyTo(_span[_pos..]);
+            var head = Unsafe.ReadUnaligned<Vector128<byte>>(ref src);
+            var tail = Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref src, n - 16));
+            Unsafe.WriteUnaligned(ref dst, head);
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, n - 16), tail);
         }
-        _pos += n;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

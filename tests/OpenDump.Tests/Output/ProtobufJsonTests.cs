@@ -99,7 +99,8 @@ public sealed class ProtobufJsonTests
     public void Utf8Out_writes_spans_of_every_length_whole_and_in_place()
     {
         // Short writes are copied by overlapping moves, longer ones by the general copy: every length on each side of
-        // the bounds (8, 16, 32), after a run of other writes, into a roomy buffer and into spans of exactly the size asked.
+        // the bounds (8, 16, 32), after a run of other writes, into a roomy buffer and into spans handed out one at a time
+        // (SmallSpanWriter), so that writes cross from one span to the next.
         var rng = new Random(17);
         var pieces = new List<byte[]>();
         for (var round = 0; round < 3; round++)
@@ -119,7 +120,7 @@ public sealed class ProtobufJsonTests
 
         var exact = new JsonWriterChecks.SmallSpanWriter();
         var x = new Utf8Out(exact);
-        // Each piece from an offset inside a larger array, so a copy that reads or writes past the span's ends shows.
+        // Each piece from inside a larger array padded with 0xEE, so a copy that takes bytes from outside the piece shows.
         foreach (var piece in pieces)
         {
             var padded = new byte[piece.Length + 64];
@@ -145,7 +146,7 @@ public sealed class ProtobufJsonTests
             }
     }
 
-    /// <summary>Hands out the one array it was given, from its start.</summary>
+    /// <summary>Hands out the rest of the one array it was given, whatever size is asked (the test writes less than it holds).</summary>
     private sealed class ArrayWriterOver(byte[] array) : IBufferWriter<byte>
     {
         private int _written;
