@@ -558,7 +558,7 @@ public static class ProtobufWireJson
         {
             if (descriptor.ClrType is not { } clr || !typeof(IMessage).IsAssignableFrom(clr)) return null;
             if (ProtobufJson.IsGoogleType(descriptor) || !IsProto2(descriptor.File)) return null;
-            if (ProtobufJson.PlanFor(descriptor).BoxedFields != 0) return null;
+            if (!ProtobufJson.AllTyped(descriptor)) return null;
             var fields = descriptor.Fields.InFieldNumberOrder();
             var max = fields.Count == 0 ? 0 : fields[^1].FieldNumber;
             if (max > MaxFieldNumber) return null;

@@ -53,6 +53,28 @@ public sealed class ProtoRegistryTests
     }
 
     [Fact]
+    public void A_protocols_message_types_are_looked_up_when_first_asked_for_and_only_then()
+    {
+        var lookups = 0;
+        var info = new ProtoInfo(3004, "Qot_GetBasicQot", () =>
+        {
+            lookups++;
+            return (QotGetBasicQot.Request.Descriptor, QotGetBasicQot.Response.Descriptor);
+        });
+        Assert.Equal(("Qot_GetBasicQot", 3004u, false), (info.Name, info.Id, info.IsPush));
+        Assert.Equal(0, lookups);
+        Assert.Same(QotGetBasicQot.Response.Descriptor, info.For(clientToServer: false));
+        Assert.Same(QotGetBasicQot.Request.Descriptor, info.Request);
+        Assert.Same(QotGetBasicQot.Response.Descriptor, info.Response);
+        Assert.Equal(1, lookups);
+
+        // What the registry finds resolves to the same descriptors, the protocol's Request and Response.
+        var found = ProtoRegistry.Default.Find(3004)!;
+        Assert.Same(QotGetBasicQot.Request.Descriptor, found.Request);
+        Assert.Same(QotGetBasicQot.Response.Descriptor, found.For(clientToServer: false));
+    }
+
+    [Fact]
     public void A_protoID_finds_the_same_entry_every_time_and_an_unknown_one_finds_none()
     {
         foreach (var (id, name) in PackageCmdIds())

@@ -69,8 +69,8 @@ public sealed class FieldCatalogTests
         foreach (var proto in ProtoRegistry.Default.All)
         {
             // A few SkillWrap protocols have a field of the same name in their Request and their Response.
-            var request = FieldCatalog.BodyPaths(proto with { Response = null });
-            var response = FieldCatalog.BodyPaths(proto with { Request = null });
+            var request = FieldCatalog.BodyPaths(new ProtoInfo(proto.Id, proto.Name, proto.Request, null));
+            var response = FieldCatalog.BodyPaths(new ProtoInfo(proto.Id, proto.Name, null, proto.Response));
             Assert.Equal(request.Concat(response), FieldCatalog.BodyPaths(proto));
             foreach (var paths in new[] { request, response })
             {

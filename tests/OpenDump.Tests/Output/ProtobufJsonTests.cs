@@ -96,6 +96,36 @@ public sealed class ProtobufJsonTests
     }
 
     [Fact]
+    public void Whether_a_type_has_a_boxed_field_is_known_without_building_its_plan()
+    {
+        // The wire writer takes a type only when its typed plan boxes no field, and asks AllTyped, which builds no plan.
+        // The OpenD types box none, so types that do are added: a map, a group, proto3, and the well-known types.
+        var files = new[]
+        {
+            OpenDump.Tests.WireJsonTest.WireJsonTestReflection.Descriptor, OpenDump.Tests.WireJsonTest3.WireJsonTest3Reflection.Descriptor,
+            OpenDump.Tests.Decoding.WireCheckTypes.WireCheckTestReflection.Descriptor, StructReflection.Descriptor, ApiReflection.Descriptor,
+            TypeReflection.Descriptor, AnyReflection.Descriptor, TimestampReflection.Descriptor, DescriptorReflection.Descriptor,
+        };
+        var types = JsonWriterChecks.MessageTypes();
+        void Visit(MessageDescriptor d)
+        {
+            types.Add(d);
+            foreach (var nested in d.NestedTypes) Visit(nested);
+        }
+        foreach (var file in files)
+            foreach (var type in file.MessageTypes) Visit(type);
+
+        var boxing = 0;
+        foreach (var type in types)
+        {
+            var typed = ProtobufJson.PlanFor(type).BoxedFields == 0;
+            Assert.True(typed == ProtobufJson.AllTyped(type), $"{type.FullName}: the plan boxes {ProtobufJson.PlanFor(type).BoxedFields} field(s), AllTyped says {ProtobufJson.AllTyped(type)}");
+            if (!typed) boxing++;
+        }
+        Assert.True(boxing >= 5, $"only {boxing} of {types.Count} types box a field");
+    }
+
+    [Fact]
     public void Utf8Out_writes_spans_of_every_length_whole_and_in_place()
     {
         // Short writes are copied by overlapping moves, longer ones by the general copy: every length on each side of
