@@ -18,21 +18,18 @@ public sealed class ProtoInfo
     private readonly Func<(MessageDescriptor? Request, MessageDescriptor? Response)>? _resolve;
     private Schemas? _schemas;
 
-    public ProtoInfo(uint id, string name, MessageDescriptor? request, MessageDescriptor? response)
-    {
-        Id = id;
-        Name = name;
-        IsPush = ProtoCatalog.PushIds.Contains(id);
+    public ProtoInfo(uint id, string name, MessageDescriptor? request, MessageDescriptor? response) : this(id, name) =>
         _schemas = new Schemas(request, response);
-    }
 
     /// <summary>A protocol whose message types <paramref name="resolve"/> finds when first asked for.</summary>
-    internal ProtoInfo(uint id, string name, Func<(MessageDescriptor? Request, MessageDescriptor? Response)> resolve)
+    internal ProtoInfo(uint id, string name, Func<(MessageDescriptor? Request, MessageDescriptor? Response)> resolve) : this(id, name) =>
+        _resolve = resolve;
+
+    private ProtoInfo(uint id, string name)
     {
         Id = id;
         Name = name;
         IsPush = ProtoCatalog.PushIds.Contains(id);
-        _resolve = resolve;
     }
 
     public uint Id { get; }
@@ -106,7 +103,7 @@ public sealed class ProtoRegistry
         // Looked up once per frame: the resolved entry is read without building a factory delegate.
         if (_resolved.TryGetValue(protoId, out var known)) return known;
         if (!_entries.TryGetValue(protoId, out var entry)) return null;
-        var resolved = _resolved.GetOrAdd(protoId, _ => Resolve(entry));
+        var resolved = _resolved.GetOrAdd(protoId, _ => InfoFor(entry));
         // GetOrAdd gives every thread the same instance, so the slot only ever holds that one.
         if (protoId < DirectIds) Volatile.Write(ref _direct[protoId], resolved);
         return resolved;
@@ -131,7 +128,7 @@ public sealed class ProtoRegistry
 
     private static bool IsFileHolder(Type t) => t is { IsClass: true, IsAbstract: true, Namespace: { } ns } && t.Name == ns + "Reflection";
 
-    private ProtoInfo Resolve(ProtoEntry e) => new(e.Id, e.Name, () =>
+    private ProtoInfo InfoFor(ProtoEntry e) => new(e.Id, e.Name, () =>
     {
         var file = SchemaFile(e.SchemaPackage);
         return (file?.MessageTypes.FirstOrDefault(m => m.Name == e.RequestMessage), file?.MessageTypes.FirstOrDefault(m => m.Name == e.ResponseMessage));
