@@ -12,7 +12,7 @@ internal sealed class ProblemCounter : IAnalysisSink
 
     public void OnFrame(OpenDFrame frame)
     {
-        foreach (var d in frame.Diagnostics) if (d.Severity == Severity.Error) Errors++;
+        foreach (var d in frame.DiagnosticSpan) if (d.Severity == Severity.Error) Errors++;
     }
 
     public void OnConnectionDiagnostic(TcpConnection connection, Diagnostic diagnostic, long timestampMicros)

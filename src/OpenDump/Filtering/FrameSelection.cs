@@ -55,7 +55,7 @@ public sealed record FrameSelection
         if (frame.RetType is { } rt && rt != 0) return true;
         if (frame.WebSocket is { Failed: true }) return true;
         if (frame.Sha1Ok == false) return true;
-        foreach (var d in frame.Diagnostics)
+        foreach (var d in frame.DiagnosticSpan)
             if (d.Severity != Severity.Info) return true;
         return false;
     }

@@ -46,7 +46,7 @@ public sealed class FollowWriter(TextWriter output, Palette? palette = null) : I
         var summary = FrameSummary.Describe(f);
         if (summary.Length > 0) line.Append("  ").Append(summary.StartsWith("FAILED", StringComparison.Ordinal) || summary.StartsWith("LOGIN FAILED", StringComparison.Ordinal) ? _p.Failure(summary) : summary);
         output.WriteLine(line.ToString());
-        foreach (var d in f.Diagnostics) output.WriteLine($"{Pad}{_p.Problem($"{d.Severity.ToString().ToLowerInvariant()} {d.Code}: {d.Message}")}");
+        foreach (var d in f.DiagnosticSpan) output.WriteLine($"{Pad}{_p.Problem($"{d.Severity.ToString().ToLowerInvariant()} {d.Code}: {d.Message}")}");
         if (f.Message is not null) output.WriteLine(Indent(Pretty.Format(TimelineWriter.Redacted(f.Message))));
         else if (f.RawBody is { Length: > 0 } raw) output.WriteLine($"{Pad}raw ({raw.Length} bytes): {Convert.ToHexStringLower(raw.AsSpan(0, Math.Min(raw.Length, 512)))}{(raw.Length > 512 ? "…" : "")}");
         if (f.Kind == FrameKind.Response && f.RequestFrame is { } answered) _requests.Remove(answered);

@@ -178,7 +178,7 @@ public sealed class TimelineWriter : IAnalysisSink
 
     private void WriteDetails(OpenDFrame f)
     {
-        foreach (var d in f.Diagnostics) Text().WriteLine($"      {d.Severity.ToString().ToLowerInvariant()}: {d.Message}");
+        foreach (var d in f.DiagnosticSpan) Text().WriteLine($"      {d.Severity.ToString().ToLowerInvariant()}: {d.Message}");
         if (f.Message is not null)
         {
             Text().WriteLine(Indent(Pretty.Format(Redacted(f.Message))));
@@ -240,7 +240,7 @@ public sealed class TimelineWriter : IAnalysisSink
         var failed = summary.StartsWith("FAILED", StringComparison.Ordinal) || summary.StartsWith("LOGIN FAILED", StringComparison.Ordinal) || summary.StartsWith("OPEND", StringComparison.Ordinal);
         if (summary.Length > 0) sb.Append("  ").Append(failed ? _p.Failure(summary) : summary);
         if (f.DiagnosticCount > 0)
-            foreach (var d in f.Diagnostics) sb.Append("  ").Append(_p.Problem($"[{d.Code}]"));
+            foreach (var d in f.DiagnosticSpan) sb.Append("  ").Append(_p.Problem($"[{d.Code}]"));
         highlight = f.Kind == FrameKind.Push && !failed && f.DiagnosticCount == 0;
         length = sb.Length;
         while (length > 0 && char.IsWhiteSpace(sb[length - 1])) length--;

@@ -81,6 +81,13 @@ public sealed record OpenDFrame
     /// <summary>How many <see cref="Diagnostics"/> the frame has.</summary>
     public int DiagnosticCount => _diagnostics.Length;
 
+    /// <summary>
+    /// <see cref="Diagnostics"/> as a span, for code that reads them for every frame: a foreach over the list takes an
+    /// enumerator through the runtime's array-interface dispatch even when there are none (the CLI's count of errors
+    /// was 0.6 % of one-thread JSON Lines' samples on the 1 GB benchmark).
+    /// </summary>
+    public ReadOnlySpan<Diagnostic> DiagnosticSpan => _diagnostics;
+
     // What sinks rendered ahead for this frame in IAnalysisSink.PrepareFrame, one entry per sink, each taken back
     // in its own OnFrame: a chain, because several writers can prepare the same frame (a TeeSink), and a single
     // slot made the first writer render the frame again and never give its line's block back.
