@@ -20,6 +20,8 @@ public sealed class SpanLinkDecoder : ILinkDecoder
     // decoding a packet would otherwise allocate. The bound keeps a scan of many hosts from growing it forever.
     private const int MaxInterned = 1 << 16;
     private readonly Dictionary<uint, IPAddress> _v4 = new();
+    private uint _lastV4Key, _otherV4Key;
+    private IPAddress? _lastV4, _otherV4;
     private readonly Dictionary<(ulong, ulong), IPAddress> _v6 = new();
     private readonly PacketDotNetLinkDecoder _fallback = new();
 
@@ -170,9 +172,21 @@ public sealed class SpanLinkDecoder : ILinkDecoder
 
     private IPAddress V4(uint key, ReadOnlySpan<byte> bytes)
     {
-        if (_v4.TryGetValue(key, out var known)) return known;
-        if (_v4.Count >= MaxInterned) _v4.Clear();
-        return _v4[key] = new IPAddress(bytes);
+        // A connection's packets carry the same two addresses, one way or the other: the last two found are asked
+        // first (two dictionary lookups a packet were 0.9 % of a two-thread stats run's samples).
+        if (key == _lastV4Key && _lastV4 is { } last) return last;
+        if (key == _otherV4Key && _otherV4 is { } other)
+        {
+            (_lastV4Key, _lastV4, _otherV4Key, _otherV4) = (key, other, _lastV4Key, _lastV4);
+            return other;
+        }
+        if (!_v4.TryGetValue(key, out var known))
+        {
+            if (_v4.Count >= MaxInterned) _v4.Clear();
+            _v4[key] = known = new IPAddress(bytes);
+        }
+        (_otherV4Key, _otherV4, _lastV4Key, _lastV4) = (_lastV4Key, _lastV4, key, known);
+        return known;
     }
 
     private IPAddress V6(ReadOnlySpan<byte> bytes)

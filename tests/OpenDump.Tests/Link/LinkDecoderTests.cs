@@ -108,6 +108,23 @@ public sealed class SpanLinkDecoderTests
     }
 
     [Fact]
+    public void Packets_among_several_hosts_each_keep_their_own_addresses()
+    {
+        // The decoder remembers the last two IPv4 addresses it saw; 0.0.0.0 is also what it remembers before any.
+        var hosts = new[] { "0.0.0.0", "10.0.0.1", "10.0.0.2", "10.0.0.3", "192.168.7.9" };
+        var pairs = new[] { (0, 1), (1, 2), (2, 1), (1, 2), (3, 2), (2, 3), (1, 3), (1, 0), (4, 4), (2, 4), (0, 0), (3, 1) };
+        var decoder = new SpanLinkDecoder();
+        for (var round = 0; round < 2; round++)
+            foreach (var (from, to) in pairs)
+            {
+                var sent = new TestSegment(1, Endpoint.Parse($"{hosts[from]}:40000"), Endpoint.Parse($"{hosts[to]}:11111"), 1, 1, TcpFlags.Ack, [7]);
+                var bytes = PacketEncoder.LinkFrame(sent, LinkKind.Ethernet);
+                Assert.Equal(LinkDecodeStatus.Tcp, decoder.TryDecode(new CapturedPacket(1, 1, 1, bytes, bytes.Length), out var segment, out _));
+                Assert.Equal((sent.Source, sent.Destination), (segment.Source, segment.Destination));
+            }
+    }
+
+    [Fact]
     public void A_steady_stream_of_packets_allocates_nothing_per_packet()
     {
         var sent = new TestSegment(1, Endpoint.Parse("10.0.0.1:40000"), Endpoint.Parse("10.0.0.2:11111"), 1, 1, TcpFlags.Ack | TcpFlags.Psh, new byte[300]);

@@ -184,6 +184,49 @@ public sealed class StatisticsTests
     }
 
     [Fact]
+    public void Interleaved_connections_and_protoIDs_of_any_size_are_counted_apart()
+    {
+        // Three connections, two of them with equal numbers in separate objects (a record's copy), and protoIDs from 0 to
+        // past the 16,384 the collector indexes directly, in an order that changes connection and protoID often.
+        var connections = new[]
+        {
+            new TcpConnection(1, Client, Server, 0, true),
+            new TcpConnection(2, Endpoint.Parse("192.168.1.21:53002"), Server, 0, true),
+            new TcpConnection(3, Endpoint.Parse("192.168.1.22:53003"), Server, 0, true),
+        };
+        var copyOfFirst = connections[0] with { HandshakeSeen = false };
+        uint[] protoIds = [3005, 0, 16383, 3005, 16384, 70_000, 2208, 1, 3005, 4095, 4096, 16384];
+        var frames = new List<OpenDFrame>();
+        for (var i = 0; i < 300; i++)
+        {
+            var connection = i % 7 == 6 ? copyOfFirst : connections[(i + i / 4) % 3];
+            var toServer = i % 5 == 0;
+            frames.Add(new OpenDFrame
+            {
+                Number = i + 1, TimestampMicros = 1_000 * i, PacketNumber = i + 1, Connection = connection,
+                Direction = toServer ? FlowDirection.ClientToServer : FlowDirection.ServerToClient, Transport = Transport.Tcp,
+                ProtoId = protoIds[i * 5 % protoIds.Length], SerialNo = (ulong)i, BodyLen = (uint)(10 + i), ProtoFmt = 0, Proto = null,
+                Kind = toServer ? FrameKind.Request : FrameKind.Push, Encryption = EncryptionKind.None, Decrypted = true, Sha1Ok = true,
+            });
+        }
+        var collector = new StatisticsCollector();
+        foreach (var f in frames) collector.OnFrame(f);
+        collector.OnComplete([.. connections.Select(c => new ConnectionSummary { Connection = c, Encryption = EncryptionKind.None, KeysKnown = true })]);
+        var report = collector.Report;
+
+        Assert.Equal(
+            frames.GroupBy(f => f.Connection.Number).OrderBy(g => g.Key)
+                .Select(g => (g.Key, (long)g.Count(f => f.Kind == FrameKind.Request), (long)g.Count(f => f.Kind == FrameKind.Push))),
+            report.Connections.Select(c => (c.Number, c.Requests, c.Pushes)));
+        Assert.Equal(
+            frames.GroupBy(f => f.ProtoId).OrderBy(g => g.Key)
+                .Select(g => (g.Key, (long)g.Count(f => f.Kind == FrameKind.Request), (long)g.Count(f => f.Kind == FrameKind.Push),
+                    g.Where(f => f.Kind == FrameKind.Request).Sum(f => (long)f.BodyLen), g.Where(f => f.Kind == FrameKind.Push).Sum(f => (long)f.BodyLen))),
+            report.Protocols.Select(p => (p.ProtoId, p.Requests, p.Pushes, p.ClientToServerBodyBytes, p.ServerToClientBodyBytes)));
+        Assert.Equal(protoIds.Distinct().Count(), report.Protocols.Count);
+    }
+
+    [Fact]
     public void Latency_percentiles_are_nearest_rank()
     {
         var b = new ConversationBuilder(Client, Server).InitConnect(serialNo: 1);
