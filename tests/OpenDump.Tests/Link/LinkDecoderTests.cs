@@ -108,20 +108,21 @@ public sealed class SpanLinkDecoderTests
     }
 
     [Fact]
-    public void Packets_among_several_hosts_each_keep_their_own_addresses()
+    public void Packets_among_many_hosts_each_keep_their_own_addresses()
     {
-        // The decoder remembers the last two IPv4 addresses it saw; 0.0.0.0 is also what it remembers before any.
-        var hosts = new[] { "0.0.0.0", "10.0.0.1", "10.0.0.2", "10.0.0.3", "192.168.7.9" };
-        var pairs = new[] { (0, 1), (1, 2), (2, 1), (1, 2), (3, 2), (2, 3), (1, 3), (1, 0), (4, 4), (2, 4), (0, 0), (3, 1) };
+        // The decoder keeps the addresses it saw last in a small table; 40 hosts share its 16 places, and 0.0.0.0 has
+        // the key of a place never filled.
+        var hosts = new[] { "0.0.0.0" }.Concat(Enumerable.Range(1, 39).Select(i => $"10.{i % 3}.{i / 7}.{i * 37 % 251}")).ToArray();
+        Assert.Equal(hosts.Length, hosts.Distinct().Count());
         var decoder = new SpanLinkDecoder();
-        for (var round = 0; round < 2; round++)
-            foreach (var (from, to) in pairs)
-            {
-                var sent = new TestSegment(1, Endpoint.Parse($"{hosts[from]}:40000"), Endpoint.Parse($"{hosts[to]}:11111"), 1, 1, TcpFlags.Ack, [7]);
-                var bytes = PacketEncoder.LinkFrame(sent, LinkKind.Ethernet);
-                Assert.Equal(LinkDecodeStatus.Tcp, decoder.TryDecode(new CapturedPacket(1, 1, 1, bytes, bytes.Length), out var segment, out _));
-                Assert.Equal((sent.Source, sent.Destination), (segment.Source, segment.Destination));
-            }
+        for (var i = 0; i < 400; i++)
+        {
+            var (from, to) = (hosts[i * 7 % hosts.Length], hosts[(i * i + 3) % hosts.Length]);
+            var sent = new TestSegment(1, Endpoint.Parse($"{from}:40000"), Endpoint.Parse($"{to}:11111"), 1, 1, TcpFlags.Ack, [7]);
+            var bytes = PacketEncoder.LinkFrame(sent, LinkKind.Ethernet);
+            Assert.Equal(LinkDecodeStatus.Tcp, decoder.TryDecode(new CapturedPacket(1, 1, 1, bytes, bytes.Length), out var segment, out _));
+            Assert.Equal((sent.Source, sent.Destination), (segment.Source, segment.Destination));
+        }
     }
 
     [Fact]
