@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Text;
+using System.Text.Unicode;
 using Google.Protobuf;
 
 namespace OpenDump.Decoding;
@@ -113,17 +115,47 @@ public static class RawProtobuf
         return TryLongVarint(data, ref pos, out _);
     }
 
+    /// <summary>
+    /// <see cref="TryVarint"/> of a varint that must end by <paramref name="end"/> (a nested message's end) while the
+    /// bytes after it, up to the span's end, may be looked at: a nested message's last varints are then read eight
+    /// bytes at a time too, instead of byte by byte (an order book level's volume is 4 bytes from its end).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool TryVarint(ReadOnlySpan<byte> data, ref int pos, int end, out ulong value)
+    {
+        if ((uint)pos < (uint)end && data.Length - pos >= 8 && StopByte(data, pos) is var length and > 0)
+        {
+            // The first byte without the continuation bit is past the end: the bytes up to the end all have it.
+            if (length > end - pos)
+            {
+                value = 0;
+                return false;
+            }
+            value = Pack(data, pos, length);
+            pos += length;
+            return true;
+        }
+        return TryLongVarint(data[..end], ref pos, out value);
+    }
+
+    /// <summary><see cref="TryVarint(ReadOnlySpan{byte}, ref int, int, out ulong)"/> without the value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool TrySkipVarint(ReadOnlySpan<byte> data, ref int pos, int end)
+    {
+        if ((uint)pos < (uint)end && data.Length - pos >= 8 && StopByte(data, pos) is var length and > 0)
+        {
+            if (length > end - pos) return false;
+            pos += length;
+            return true;
+        }
+        return TryLongVarint(data[..end], ref pos, out _);
+    }
+
     private static bool TryLongVarint(ReadOnlySpan<byte> data, ref int pos, out ulong value)
     {
         if (data.Length - pos >= 8 && StopByte(data, pos) is var length and > 0)
         {
-            // The 7-bit groups of the varint's bytes packed together by halves.
-            var word = BinaryPrimitives.ReadUInt64LittleEndian(data.Slice(pos, 8));
-            var x = length == 8 ? word : word & ((1UL << (8 * length)) - 1);
-            x = ((x & 0x7f007f007f007f00UL) >> 1) | (x & 0x007f007f007f007fUL);
-            x = ((x & 0x3fff00003fff0000UL) >> 2) | (x & 0x00003fff00003fffUL);
-            x = ((x & 0x0fffffff00000000UL) >> 4) | (x & 0x000000000fffffffUL);
-            value = x;
+            value = Pack(data, pos, length);
             pos += length;
             return true;
         }
@@ -136,6 +168,48 @@ public static class RawProtobuf
             if ((b & 0x80) == 0) return true;
         }
         return false;
+    }
+
+    /// <summary>
+    /// Whether the <paramref name="length"/> bytes at <paramref name="pos"/> are valid UTF-8, as a string field must be.
+    /// Most strings in market data are short ASCII (codes, times): those are told by two loads (the second overlapping
+    /// the first) without a call; the rest, or any with a byte of 0x80 and up, go to <see cref="Utf8.IsValid"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool IsValidUtf8(ReadOnlySpan<byte> data, int pos, int length)
+    {
+        const ulong High = 0x8080808080808080UL;
+        if (length <= 8)
+        {
+            if (length == 0) return true;
+            if (data.Length - pos >= 8)
+            {
+                var word = BinaryPrimitives.ReadUInt64LittleEndian(data.Slice(pos, 8));
+                var mask = length == 8 ? ulong.MaxValue : (1UL << (8 * length)) - 1;
+                if ((word & mask & High) == 0) return true;
+            }
+        }
+        else if (length <= 16)
+        {
+            var word = BinaryPrimitives.ReadUInt64LittleEndian(data.Slice(pos, 8)) | BinaryPrimitives.ReadUInt64LittleEndian(data.Slice(pos + length - 8, 8));
+            if ((word & High) == 0) return true;
+        }
+        else if (length <= 32)
+        {
+            var v = Vector128.Create(data.Slice(pos, 16)) | Vector128.Create(data.Slice(pos + length - 16, 16));
+            if (v.ExtractMostSignificantBits() == 0) return true;
+        }
+        return Utf8.IsValid(data.Slice(pos, length));
+    }
+
+    /// <summary>The 7-bit groups of the <paramref name="length"/> (1 to 8) bytes at <paramref name="pos"/>, packed together by halves.</summary>
+    private static ulong Pack(ReadOnlySpan<byte> data, int pos, int length)
+    {
+        var word = BinaryPrimitives.ReadUInt64LittleEndian(data.Slice(pos, 8));
+        var x = length == 8 ? word : word & ((1UL << (8 * length)) - 1);
+        x = ((x & 0x7f007f007f007f00UL) >> 1) | (x & 0x007f007f007f007fUL);
+        x = ((x & 0x3fff00003fff0000UL) >> 2) | (x & 0x00003fff00003fffUL);
+        return ((x & 0x0fffffff00000000UL) >> 4) | (x & 0x000000000fffffffUL);
     }
 
     /// <summary>The length of the varint at <paramref name="pos"/> when it ends within the next eight bytes (which must be there), else 0.</summary>

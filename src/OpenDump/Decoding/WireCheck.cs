@@ -435,7 +435,7 @@ public static class WireCheck
                     if (!ReadLength(buf, ref pos, end, out var length)) return false;
                     if (length > 0)
                     {
-                        if (!System.Text.Unicode.Utf8.IsValid(buf.Slice(pos, length))) return false;
+                        if (!RawProtobuf.IsValidUtf8(buf, pos, length)) return false;
                         pos += length;
                     }
                     break;
@@ -506,7 +506,7 @@ public static class WireCheck
             case Action.RetMsgString:
             {
                 if (!ReadLength(buf, ref pos, end, out var length)) return false;
-                if (length > 0 && !System.Text.Unicode.Utf8.IsValid(buf.Slice(pos, length))) return false;
+                if (!RawProtobuf.IsValidUtf8(buf, pos, length)) return false;
                 if (depth == 0)
                 {
                     state.HasRetMsg = true;
@@ -613,7 +613,7 @@ public static class WireCheck
                 return true;
             }
         }
-        var ok = RawProtobuf.TryVarint(buf[..end], ref pos, out var v);
+        var ok = RawProtobuf.TryVarint(buf, ref pos, end, out var v);
         value = (uint)v;
         return ok;
     }
@@ -626,7 +626,7 @@ public static class WireCheck
             pos++;
             return true;
         }
-        return RawProtobuf.TrySkipVarint(buf[..end], ref pos);
+        return RawProtobuf.TrySkipVarint(buf, ref pos, end);
     }
 
     // ---- the exact required-field walk when a singular message field occurs more than once ----

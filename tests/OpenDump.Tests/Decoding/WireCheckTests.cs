@@ -149,6 +149,65 @@ namespace OpenDump.Tests.Decoding
             ExpectInvalid(NodeType, Cat(Tag(8, 0), [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x81, 0x00]));
         }
 
+        [Fact]
+        public void A_varint_must_end_inside_its_message_or_packed_run_whatever_bytes_follow()
+        {
+            // Varints are read eight bytes at a time, past a nested message's end when the body goes on: a varint cut at
+            // that end is still truncated, though the byte after it (0x08) would end it; what follows that byte is well
+            // formed, so a reader that took the byte would find the body valid.
+            var after = Cat(VarintField(1, 5), Ld(10, "twenty ascii letters"u8.ToArray()));
+            var stopThenAfter = Cat([0x08], after);
+            for (var k = 1; k <= 9; k++)
+            {
+                var cut = Enumerable.Repeat((byte)0x80, k).ToArray();
+                var whole = Cat(cut[..^1], [0x01]);
+                ExpectInvalid(NodeType, Cat(Ld(2, Cat(Tag(1, 0), cut)), stopThenAfter));                          // Node.child.id
+                ExpectInvalid(NodeType, Cat(Ld(2, Cat(Tag(50, 0), cut)), stopThenAfter));                         // an unknown varint
+                ExpectInvalid(NodeType, Cat(Ld(2, Cat(Ld(8, Cat([0x02], cut)), [0x08], VarintField(1, 3))), after)); // a packed run's last element
+                ExpectInvalid(NodeType, Cat(Ld(2, Cat(Tag(1, 0), cut)), [0x80, 0x80, 0x08], after));              // more continuation bytes first
+                ExpectValid(NodeType, Cat(Ld(2, Cat(Tag(1, 0), whole)), after));
+                ExpectValid(NodeType, Cat(Ld(2, Cat(Tag(50, 0), whole)), after));
+                ExpectValid(NodeType, Cat(Ld(2, Cat(Ld(8, Cat([0x02], whole)), VarintField(1, 3))), after));
+            }
+            // A tag or a length cut at a nested message's end (Leaf.next holds the cut one).
+            ExpectInvalid(NodeType, Cat(Ld(4, Cat(VarintField(1, 1), Ld(2, "b"u8.ToArray()), Ld(3, [0x80]))), after));
+            ExpectInvalid(NodeType, Cat(Ld(4, Cat(VarintField(1, 1), Ld(2, "b"u8.ToArray()), Ld(3, [0x12, 0x81]))), after));
+            // Varints ending within the eight bytes at the end of a nested message keep their values.
+            Expect(new Verdict(true, false, 0x1234567, null, null), OrderBook, Cat(Tag(1, 0), Varint(0x1234567), Ld(3, Cat(Ld(4, "t"u8.ToArray()), Tag(1, 0), Varint(300))), Ld(50, new byte[12])));
+        }
+
+        [Fact]
+        public void Short_strings_are_valid_utf8_exactly_when_every_byte_is_whatever_surrounds_them()
+        {
+            // Short strings are checked a word at a time: the bytes around one (here bytes of 0x80 and up) must not count, and
+            // every byte of it must. Each length up to 40, with no byte, a valid two-byte character or a stray continuation
+            // byte at each place.
+            var surround = Enumerable.Repeat((byte)0xFF, 40).ToArray();
+            for (var length = 0; length <= 40; length++)
+            {
+                for (var at = -1; at < length; at++)
+                {
+                    var ascii = Enumerable.Repeat((byte)'a', length).ToArray();
+                    var stray = (byte[])ascii.Clone();
+                    var accented = (byte[])ascii.Clone();
+                    if (at >= 0)
+                    {
+                        stray[at] = 0x80;
+                        if (at + 1 < length) (accented[at], accented[at + 1]) = (0xC3, 0xA9); // é
+                    }
+                    foreach (var (text, valid) in new[] { (ascii, true), (stray, at < 0), (accented, true) })
+                    {
+                        var retMsg = Cat(RetType0, Ld(2, text), Ld(42, surround));
+                        Assert.Equal(valid, WireCheck.Check(OrderBook, retMsg).Valid);
+                        Assert.Equal(valid, Oracle(OrderBook, retMsg).Valid);
+                        var nested = Cat(Ld(10, text), Ld(42, surround));                             // Node.text
+                        Assert.Equal(valid, WireCheck.Check(NodeType, nested).Valid);
+                        Assert.Equal(valid, Oracle(NodeType, nested).Valid);
+                    }
+                }
+            }
+        }
+
         // ---- unknown fields and groups ----
 
         [Fact]
