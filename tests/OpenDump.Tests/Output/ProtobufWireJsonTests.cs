@@ -415,6 +415,33 @@ namespace OpenDump.Tests.ProtobufWireJsonCheck
         }
 
         [Fact]
+        public void A_value_must_end_inside_its_packed_run_or_message_whatever_bytes_follow()
+        {
+            // Values are read from the whole body, eight bytes at a time, bounded by the end of the run or message that holds
+            // them. Each cut value in a packed run would end at the 0x08 after it, and the bytes after that are well formed
+            // fields of higher numbers: a reader bounded by the message's end instead of the run's would write them.
+            var d = Kitchen.Descriptor;
+            byte[] after = [0xf8, 0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0x80, 0x02, 0x03]; // r_u64 (31), r_s32 (32)
+            for (var k = 1; k <= 7; k++)
+            {
+                var cut = Enumerable.Repeat((byte)0x80, k).ToArray();
+                AssertDeclined(d, [0xa2, 0x01, (byte)(1 + k), 0x01, .. cut, 0x08, .. after], parses: false);  // r_i32 (20), packed
+                AssertDeclined(d, [0xaa, 0x01, (byte)k, .. cut, 0x08, .. after], parses: false);             // r_s64 (21), packed
+                AssertDeclined(d, [0x8a, 0x01, (byte)(1 + k), 0x08, .. cut, 0x08, .. after], parses: false); // child.i32
+                AssertDeclined(d, [0x8a, 0x01, (byte)(1 + k), 0x28, .. cut, 0x08, .. after], parses: false); // child.s32
+                // The same values whole, ending just at the run's or the message's end.
+                byte[] whole = [.. cut[..^1], 0x01];
+                AssertMatch(d, [0xa2, 0x01, (byte)(1 + k), 0x01, .. whole, .. after]);
+                AssertMatch(d, [0xaa, 0x01, (byte)k, .. whole, .. after]);
+                AssertMatch(d, [0x8a, 0x01, (byte)(4 + k), 0x08, .. whole, 0xe0, 0x03, 0x00, .. after]);
+            }
+            // A fixed-width value, a length and a string cut at a nested message's end.
+            AssertDeclined(d, [0x8a, 0x01, 0x03, 0x3d, 0x00, 0x00, 0x08, 0x08, .. after], parses: false);
+            AssertDeclined(d, [0x8a, 0x01, 0x02, 0x72, 0x80, 0x08, .. after], parses: false);
+            AssertDeclined(d, [0x8a, 0x01, 0x03, 0x72, 0x02, 0x41, 0x08, 0x08, .. after], parses: false);
+        }
+
+        [Fact]
         public void Order_duplicates_oneofs_and_wire_types_are_checked()
         {
             var d = Kitchen.Descriptor;
