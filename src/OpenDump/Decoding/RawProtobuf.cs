@@ -135,7 +135,11 @@ public static class RawProtobuf
             pos += length;
             return true;
         }
-        return TryLongVarint(data[..end], ref pos, out value);
+        // Through a copy: the caller's position, passed on by ref to a call that is not inlined, would be kept in memory.
+        var at = pos;
+        var ok = TryLongVarint(data[..end], ref at, out value);
+        pos = at;
+        return ok;
     }
 
     /// <summary><see cref="TryVarint(ReadOnlySpan{byte}, ref int, int, out ulong)"/> without the value.</summary>
@@ -148,7 +152,10 @@ public static class RawProtobuf
             pos += length;
             return true;
         }
-        return TryLongVarint(data[..end], ref pos, out _);
+        var at = pos;
+        var ok = TryLongVarint(data[..end], ref at, out _);
+        pos = at;
+        return ok;
     }
 
     private static bool TryLongVarint(ReadOnlySpan<byte> data, ref int pos, out ulong value)

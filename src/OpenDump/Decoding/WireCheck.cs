@@ -99,8 +99,7 @@ public static class WireCheck
         var plan = PlanFor(descriptor);
         if (!plan.Supported) throw new NotSupportedException($"{descriptor.FullName} reaches a map or group field, which WireCheck does not read");
         var state = new ScanState();
-        var pos = 0;
-        if (!ReadMessage(plan, body, ref pos, body.Length, 0, ref state)) return default;
+        if (ReadMessage(plan, body, 0, body.Length, 0, ref state) < 0) return default;
         var missing = state.Missing;
         if (state.NeedsMerge) missing = MissingMerged(plan, body, [(0, body.Length)], 0);
         return new WireVerdict(true, missing, state.HasRetType, state.RetType, state.HasErrCode, state.ErrCode, state.HasRetMsg, state.RetMsgOffset, state.RetMsgLength, state.NeedsMerge);
@@ -400,16 +399,19 @@ public static class WireCheck
 
     // ---- the scan ----
 
-    /// <summary>Reads one message's fields from pos to end; false when MergeFrom would throw.</summary>
-    private static bool ReadMessage(Plan plan, ReadOnlySpan<byte> buf, ref int pos, int end, int depth, ref ScanState state)
+    /// <summary>
+    /// Reads one message's fields from pos to end: end, or -1 when MergeFrom would throw. The position is a local, not a
+    /// ref, so that it stays in a register: through a ref it was stored and loaded again at every field.
+    /// </summary>
+    private static int ReadMessage(Plan plan, ReadOnlySpan<byte> buf, int pos, int end, int depth, ref ScanState state)
     {
         ulong required = 0, slots = 0;
         while (pos < end)
         {
             uint tag = buf[pos];
             if (tag < 0x80) pos++;
-            else if (!ReadVarint32(buf, ref pos, end, out tag)) return false;
-            if (tag < 8) return false; // field number 0: "invalid tag (zero)"
+            else if (!ReadVarint32(buf, ref pos, end, out tag)) return -1;
+            if (tag < 8) return -1; // field number 0: "invalid tag (zero)"
 
             ref readonly var e = ref plan.Find(tag >> 3);
             var wt = tag & 7;
@@ -417,40 +419,45 @@ public static class WireCheck
             switch (action)
             {
                 case Action.Unknown:
-                    if (!SkipUnknown(tag, buf, ref pos, end, depth)) return false;
+                {
+                    var at = pos;
+                    if (!SkipUnknown(tag, buf, ref at, end, depth)) return -1;
+                    pos = at;
                     continue; // nothing about the field is set
+                }
                 case Action.Varint:
-                    if (!SkipVarint(buf, ref pos, end)) return false;
+                    if (!SkipVarint(buf, ref pos, end)) return -1;
                     break;
                 case Action.Fixed32:
-                    if (end - pos < 4) return false;
+                    if (end - pos < 4) return -1;
                     pos += 4;
                     break;
                 case Action.Fixed64:
-                    if (end - pos < 8) return false;
+                    if (end - pos < 8) return -1;
                     pos += 8;
                     break;
                 case Action.String:
                 {
-                    if (!ReadLength(buf, ref pos, end, out var length)) return false;
+                    if (!ReadLength(buf, ref pos, end, out var length)) return -1;
                     if (length > 0)
                     {
-                        if (!RawProtobuf.IsValidUtf8(buf, pos, length)) return false;
+                        if (!RawProtobuf.IsValidUtf8(buf, pos, length)) return -1;
                         pos += length;
                     }
                     break;
                 }
                 case Action.Bytes:
                 {
-                    if (!ReadLength(buf, ref pos, end, out var length)) return false;
+                    if (!ReadLength(buf, ref pos, end, out var length)) return -1;
                     pos += length;
                     break;
                 }
                 case Action.Message:
                 {
-                    if (!ReadLength(buf, ref pos, end, out var length)) return false;
-                    if (depth >= RecursionLimit) return false;
-                    if (!ReadMessage(e.Sub!, buf, ref pos, pos + length, depth + 1, ref state)) return false;
+                    if (!ReadLength(buf, ref pos, end, out var length)) return -1;
+                    if (depth >= RecursionLimit) return -1;
+                    pos = ReadMessage(e.Sub!, buf, pos, pos + length, depth + 1, ref state);
+                    if (pos < 0) return -1;
                     break;
                 }
                 case Action.PackedVarint:
@@ -458,26 +465,30 @@ public static class WireCheck
                 case Action.PackedFixed64:
                 {
                     // RepeatedField.AddEntriesFrom: a length that is not positive (negative included) is an empty run.
-                    if (!ReadVarint32(buf, ref pos, end, out var raw)) return false;
+                    if (!ReadVarint32(buf, ref pos, end, out var raw)) return -1;
                     var length = (int)raw;
                     if (length <= 0) break;
-                    if (length > end - pos) return false;
+                    if (length > end - pos) return -1;
                     var limit = pos + length;
                     if (action == Action.PackedVarint)
                     {
                         while (pos < limit)
-                            if (!SkipVarint(buf, ref pos, limit)) return false;
+                            if (!SkipVarint(buf, ref pos, limit)) return -1;
                     }
                     else
                     {
-                        if (length % (action == Action.PackedFixed32 ? 4 : 8) != 0) return false;
+                        if (length % (action == Action.PackedFixed32 ? 4 : 8) != 0) return -1;
                         pos = limit;
                     }
                     break;
                 }
                 default:
-                    if (!ReadResultField(action, buf, ref pos, end, depth, ref state)) return false;
+                {
+                    var at = pos;
+                    if (!ReadResultField(action, buf, ref at, end, depth, ref state)) return -1;
+                    pos = at;
                     break;
+                }
             }
             required |= e.RequiredBit;
             var slot = e.SlotBit;
@@ -485,7 +496,7 @@ public static class WireCheck
             slots |= slot;
         }
         if ((required & plan.RequiredMask) != plan.RequiredMask && depth <= RequiredCheckDepth) state.Missing = true;
-        return true;
+        return pos;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
