@@ -143,6 +143,8 @@ public static class RawProtobuf
     }
 
     /// <summary><see cref="TryVarint(ReadOnlySpan{byte}, ref int, int, out ulong)"/> without the value.</summary>
+    // Not that method with the value discarded: measured so, the body check was slower (stats, one thread, 2.265 against
+    // 2.355 s in 10 interleaved pairs).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool TrySkipVarint(ReadOnlySpan<byte> data, ref int pos, int end)
     {
