@@ -76,7 +76,7 @@ public static class RawProtobuf
     private static bool IsPrintableUtf8(ReadOnlySpan<byte> bytes)
     {
         if (bytes.IsEmpty) return true;
-        if (!System.Text.Unicode.Utf8.IsValid(bytes)) return false;
+        if (!Utf8.IsValid(bytes)) return false;
         foreach (var c in Encoding.UTF8.GetString(bytes))
             if (char.IsControl(c) && c is not ('\n' or '\r' or '\t')) return false;
         return true;
@@ -118,7 +118,7 @@ public static class RawProtobuf
     /// <summary>
     /// <see cref="TryVarint"/> of a varint that must end by <paramref name="end"/> (a nested message's end) while the
     /// bytes after it, up to the span's end, may be looked at: a nested message's last varints are then read eight
-    /// bytes at a time too, instead of byte by byte (an order book level's volume is 4 bytes from its end).
+    /// bytes at a time too, instead of byte by byte (an order book level's volume starts 5 or 6 bytes from its end).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool TryVarint(ReadOnlySpan<byte> data, ref int pos, int end, out ulong value)

@@ -438,12 +438,8 @@ public static class WireCheck
                     break;
                 case Action.String:
                 {
-                    if (!ReadLength(buf, ref pos, end, out var length)) return -1;
-                    if (length > 0)
-                    {
-                        if (!RawProtobuf.IsValidUtf8(buf, pos, length)) return -1;
-                        pos += length;
-                    }
+                    if (!ReadLength(buf, ref pos, end, out var length) || !RawProtobuf.IsValidUtf8(buf, pos, length)) return -1;
+                    pos += length;
                     break;
                 }
                 case Action.Bytes:
