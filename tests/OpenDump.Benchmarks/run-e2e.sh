@@ -9,6 +9,8 @@
 #   by a --threads 1 run of it, so the two medians come from the same stretch of a noisy machine.
 # CPU (s) is the median of user + system time: with more threads than cores, wall time follows it.
 # Before and after the runs it prints how OpenSSL's SHA-1 scales from one core to all of them at that moment.
+# After the tables it lists each pair of runs in the order they ran (all threads / --threads 1), which shows a
+# slow stretch that caught one side of some pairs.
 # Captures are generated (deterministic, seed 1) only when missing; the key is $dir/perf_rsa.pem.
 #   tests/OpenDump.Benchmarks/run-e2e.sh [size-mb (default 1000)] [runs (default 5)]
 # It measures the CLI as the README's publish command makes it for this machine (dotnet publish -r linux-x64:
@@ -125,6 +127,7 @@ printf '| %-34s | %8s | %7s | %6s | %9s | %8s | %15s | %-16s | %-28s |\n' comman
 printf '|%s|%s:|%s:|%s:|%s:|%s:|%s:|%s|%s|\n' "$(sep 36)" "$(sep 9)" "$(sep 8)" "$(sep 7)" "$(sep 10)" "$(sep 9)" "$(sep 16)" "$(sep 18)" "$(sep 30)"
 missed=0
 scaling=()
+pairs=()
 median_of() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 # bench NAME TARGET_SECONDS ARGS... (@CAPTURE@ stands for the capture)
 bench() {
@@ -148,6 +151,10 @@ bench() {
   median=$(median_of "${walls[@]}")
   median_cpu=$(median_of "${cpus[@]}")
   median1=$(median_of "${single[@]}")
+  # Each pair as it ran, for telling a slow stretch that caught one side of some pairs from a steady difference.
+  local each="" i
+  for i in "${!walls[@]}"; do each+=" ${walls[$i]}/${single[$i]}"; done
+  pairs+=("$(printf '%-34s%s' "$name:" "$each")")
   scaling+=("$(awk -v n="$name" -v m="$median" -v m1="$median1" -v c="$(nproc)" 'BEGIN {
     r = m1 / m; printf "| %-34s | %11.2f | %15.2f | %7.2fx | %-16s |", n, m1, m, r, sprintf(">= 1.70x: %s", (r >= 1.7) ? "ok" : "MISS") }')")
   awk -v n="$name" -v w="$median" -v cpu="$median_cpu" -v b="$bytes" -v f="$frames" -v r="$peak" -v sr="$small_rss" -v t="$target" -v sc="$scale" -v full="$size" '
@@ -172,6 +179,9 @@ for row in "${scaling[@]}"; do
   echo "$row"
   case "$row" in *MISS*) missed=$((missed + 1)) ;; esac
 done
+echo
+echo "each pair in the order run, wall (s) with $(nproc) threads / with --threads 1:"
+printf '  %s\n' "${pairs[@]}"
 echo
 machine_scaling after
 echo "$missed of 6 rows (3 commands, their 3 speed-ups) miss a target"
