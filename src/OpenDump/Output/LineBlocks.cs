@@ -116,7 +116,17 @@ internal sealed class LineBlockWriter : IBufferWriter<byte>
     public static LineBlockWriter ForThisThread => t_current ??= new LineBlockWriter();
 
     /// <summary>Starts a line, dropping what an interrupted one left behind.</summary>
-    public void BeginLine() => _written = _lineStart;
+    public void BeginLine()
+    {
+        _written = _lineStart;
+        // A block's array comes back from the pool long out of this core's caches, and the stores of a line then wait for
+        // its cache lines one by one. Asked for 2 KB ahead at each line's start, about a JSON line's worth, they come in
+        // while the lines before are written (JSON Lines of 1 GB, two threads, interleaved: 3.38 -> 3.245 s in 10 pairs,
+        // 3.915 -> 3.885 s in 16, faster in 13; the timeline's shorter lines the same, 2.64 against 2.695 s in 10).
+        OpenDump.Threading.CacheLines.Prefetch(_block.Buffer, _written + PrefetchAhead, PrefetchLines);
+    }
+
+    private const int PrefetchAhead = 2048, PrefetchLines = 18;
 
     public void Advance(int count) => _written += count;
 

@@ -3,7 +3,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace OpenDump.Threading;
 
-/// <summary>Asks for an object's first cache lines ahead of its use, for objects another core wrote last.</summary>
+/// <summary>Asks for cache lines ahead of their use: an object another core wrote last, or memory long out of the caches.</summary>
 internal static class CacheLines
 {
     /// <summary>
@@ -16,5 +16,16 @@ internal static class CacheLines
         if (!Sse.IsSupported) return;
         var address = (byte*)Unsafe.As<object, nint>(ref target);
         for (var i = 0; i < lines; i++) Sse.Prefetch0(address + 64 * i);
+    }
+
+    /// <summary>The lines of <paramref name="array"/> from <paramref name="offset"/> on, as far as the array goes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void Prefetch(byte[] array, int offset, int lines)
+    {
+        if (!Sse.IsSupported) return;
+        var end = Math.Min(array.Length, offset + 64 * lines);
+        if (offset >= end) return;
+        var start = (byte*)Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array));
+        for (var at = offset; at < end; at += 64) Sse.Prefetch0(start + at);
     }
 }
