@@ -146,41 +146,26 @@ public sealed class TimelineWriter : IAnalysisSink
     {
         Announce(f.Connection, f.TimestampMicros);
         var mine = f.TakePrepared(this);
-        if (mine is { Block: { } block } lineBytes)
-        {
-            WriteLineBytes(f.TimestampMicros, lineBytes, block);
-            if (_verbose) WriteDetails(f);
-            return;
-        }
-        string line;
-        bool highlight;
-        if (mine is { Text: { } prepared } p)
-        {
-            (line, highlight) = (prepared, p.Highlight);
-        }
-        else if (_bytes is not null)
-        {
-            // Nothing prepared it (one thread): rendered here, as a worker would have, and written as bytes.
-            WriteLineBytes(f.TimestampMicros, RenderLine(f, out highlight), highlight);
-            if (_verbose) WriteDetails(f);
-            return;
-        }
-        else
-        {
-            line = Line(f, out highlight);
-        }
+        if (mine is { Block: { } block } lineBytes) WriteLineBytes(f.TimestampMicros, lineBytes, block);
+        else if (mine is { Text: { } prepared }) WriteLineText(f.TimestampMicros, prepared, mine.Highlight);
+        // Nothing prepared it (one thread): rendered here, as a worker would have, and written as bytes.
+        else if (_bytes is not null) WriteLineBytes(f.TimestampMicros, RenderLine(f, out var highlight), highlight);
+        else WriteLineText(f.TimestampMicros, Line(f, out var plainPush), plainPush);
+        if (_verbose) WriteDetails(f);
+    }
+
+    private void WriteLineText(long timestampMicros, string line, bool highlight)
+    {
         // A plain push is highlighted as a whole line, its time included.
         if (highlight)
         {
-            Text().WriteLine(_p.Push(Relative(f.TimestampMicros) + line));
+            Text().WriteLine(_p.Push(Relative(timestampMicros) + line));
         }
         else
         {
-            WriteRelative(f.TimestampMicros);
+            WriteRelative(timestampMicros);
             Text().WriteLine(line);
         }
-
-        if (_verbose) WriteDetails(f);
     }
 
     private void WriteDetails(OpenDFrame f)
