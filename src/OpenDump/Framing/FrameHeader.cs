@@ -54,6 +54,19 @@ public readonly struct FrameHeader
         _sha1c = BinaryPrimitives.ReadUInt32LittleEndian(bodySha1[16..]);
     }
 
+    /// <summary>A header from fields kept apart (<see cref="Session.OpenDFrame"/> keeps its SHA-1 as <see cref="Sha1Parts"/>).</summary>
+    internal FrameHeader(uint protoId, byte protoFmt, byte protoVer, uint serialNo, uint bodyLen, (ulong A, ulong B, uint C) sha1)
+    {
+        ProtoId = protoId;
+        ProtoFmt = protoFmt;
+        ProtoVer = protoVer;
+        SerialNo = serialNo;
+        BodyLen = bodyLen;
+        (_sha1a, _sha1b, _sha1c) = sha1;
+    }
+
+    internal (ulong A, ulong B, uint C) Sha1Parts => (_sha1a, _sha1b, _sha1c);
+
     public void CopySha1To(Span<byte> destination)
     {
         BinaryPrimitives.WriteUInt64LittleEndian(destination, _sha1a);
