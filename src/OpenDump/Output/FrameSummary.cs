@@ -14,7 +14,14 @@ public static class FrameSummary
 {
     private const int MaxSecurities = 4;
 
-    public static string Describe(OpenDFrame frame)
+    public static string Describe(OpenDFrame frame) => DescribeInScratch(frame) is var text && text.IsEmpty ? "" : new string(text);
+
+    /// <summary>
+    /// <see cref="Describe"/> in this thread's scratch, valid until the thread describes the next frame. The timeline
+    /// describes every frame it shows: as strings, a push's summary was 80 bytes of garbage a frame (the securities' texts
+    /// and the summary made of them), more than a third of what the timeline allocated.
+    /// </summary>
+    internal static ReadOnlySpan<char> DescribeInScratch(OpenDFrame frame)
     {
         if (frame.WebSocket is { } ws && DescribeWebSocket(frame, ws) is { } special) return special;
         if (frame.RetType is { } rt and not 0)
@@ -23,7 +30,7 @@ public static class FrameSummary
             return $"FAILED retType={rt}{err} retMsg=\"{frame.RetMsg}\"";
         }
         // Per-thread scratch: a summary is made for every line of the timeline, on the decoding threads.
-        var securities = t_securities ??= [];
+        var securities = t_securities ??= new Securities();
         securities.Clear();
         string? account = null;
         if (frame.Message is { } message) Walk(message, securities, ref account, 0);
@@ -39,28 +46,102 @@ public static class FrameSummary
         }
         else return "";
         if (account is null && securities.Count == 0) return "";
-
-        // The account, then the distinct securities in order of first mention: the first few, and how many more.
-        var text = t_text ??= new System.Text.StringBuilder(128);
-        text.Clear();
-        text.Append(account);
-        if (securities.Count > 0)
-        {
-            if (account is not null) text.Append(' ');
-            int distinct = 0;
-            for (var i = 0; i < securities.Count; i++)
-            {
-                if (securities.IndexOf(securities[i], 0, i) >= 0) continue;
-                if (distinct < MaxSecurities) text.Append(distinct == 0 ? "" : " ").Append(securities[i]);
-                distinct++;
-            }
-            if (distinct > MaxSecurities) text.Append(" +").Append(distinct - MaxSecurities);
-        }
-        return text.ToString();
+        return securities.Summary(account);
     }
 
-    [ThreadStatic] private static List<string>? t_securities;
-    [ThreadStatic] private static System.Text.StringBuilder? t_text;
+    [ThreadStatic] private static Securities? t_securities;
+
+    /// <summary>
+    /// The securities a message names, in order of mention, as "HK.00700" texts side by side in one array of characters,
+    /// and the summary made of them after those: a thread reuses its arrays for every frame it describes.
+    /// </summary>
+    private sealed class Securities
+    {
+        private char[] _chars = new char[256];
+        private int _used;
+        private (int Start, int Length)[] _items = new (int, int)[8];
+
+        public int Count { get; private set; }
+
+        public void Clear() => _used = Count = 0;
+
+        public void Add(ReadOnlySpan<char> text)
+        {
+            var at = Reserve(text.Length);
+            text.CopyTo(_chars.AsSpan(at));
+            Added(at, text.Length);
+        }
+
+        /// <summary>Adds "HK.00700" from the market's prefix and the code's UTF-8.</summary>
+        public void Add(string marketPrefix, ReadOnlySpan<byte> codeUtf8)
+        {
+            var length = marketPrefix.Length + 1 + System.Text.Encoding.UTF8.GetCharCount(codeUtf8);
+            var at = Reserve(length);
+            marketPrefix.CopyTo(_chars.AsSpan(at));
+            _chars[at + marketPrefix.Length] = '.';
+            System.Text.Encoding.UTF8.GetChars(codeUtf8, _chars.AsSpan(at + marketPrefix.Length + 1));
+            Added(at, length);
+        }
+
+        private void Added(int start, int length)
+        {
+            if (Count == _items.Length) Array.Resize(ref _items, Count * 2);
+            _items[Count++] = (start, length);
+        }
+
+        private ReadOnlySpan<char> Item(int index) => _chars.AsSpan(_items[index].Start, _items[index].Length);
+
+        private int Reserve(int length)
+        {
+            if (_used + length > _chars.Length) Array.Resize(ref _chars, Math.Max(_chars.Length * 2, _used + length));
+            var at = _used;
+            _used += length;
+            return at;
+        }
+
+        private void Append(ReadOnlySpan<char> text) => text.CopyTo(_chars.AsSpan(Reserve(text.Length)));
+
+        /// <summary>The account, then the distinct securities in order of first mention: the first few, and how many more.</summary>
+        public ReadOnlySpan<char> Summary(string? account)
+        {
+            var start = _used;
+            Append(account);
+            if (Count > 0)
+            {
+                if (account is not null) Append(" ");
+                int distinct = 0;
+                for (var i = 0; i < Count; i++)
+                {
+                    if (SeenBefore(i)) continue;
+                    if (distinct < MaxSecurities)
+                    {
+                        if (distinct > 0) Append(" ");
+                        // Reserved first: growing the array moves the item being copied.
+                        var item = _items[i];
+                        var at = Reserve(item.Length);
+                        _chars.AsSpan(item.Start, item.Length).CopyTo(_chars.AsSpan(at));
+                    }
+                    distinct++;
+                }
+                if (distinct > MaxSecurities)
+                {
+                    Append(" +");
+                    Span<char> digits = stackalloc char[11];
+                    (distinct - MaxSecurities).TryFormat(digits, out var written, default, CultureInfo.InvariantCulture);
+                    Append(digits[..written]);
+                }
+            }
+            return _chars.AsSpan(start, _used - start);
+        }
+
+        private bool SeenBefore(int index)
+        {
+            var item = Item(index);
+            for (var j = 0; j < index; j++)
+                if (Item(j).SequenceEqual(item)) return true;
+            return false;
+        }
+    }
 
     private static string? DescribeWebSocket(OpenDFrame frame, WsMessageInfo ws)
     {
@@ -80,7 +161,7 @@ public static class FrameSummary
         return frame.RetType is { } r and not 0 ? $"{prefix} retType={r} retMsg=\"{frame.RetMsg}\"" : prefix;
     }
 
-    private static void Walk(IMessage message, List<string> securities, ref string? account, int depth)
+    private static void Walk(IMessage message, Securities securities, ref string? account, int depth)
     {
         if (depth > 6 || securities.Count > 64) return;
         var d = message.Descriptor;
@@ -120,14 +201,14 @@ public static class FrameSummary
     /// The body's wire check found no singular message field given twice: a message's records need not be read past
     /// its last singular lead when it has no repeated one.
     /// </param>
-    private static bool WireWalk(WalkPlan plan, ReadOnlySpan<byte> body, List<string> securities, ref string? account, int depth, bool stopEarly)
+    private static bool WireWalk(WalkPlan plan, ReadOnlySpan<byte> body, Securities securities, ref string? account, int depth, bool stopEarly)
     {
         if (depth > 6 || securities.Count > 64) return true;
         if (plan.IsSecurity)
         {
             // Security: market = 1, code = 2.
             if (!TryReadScalars(body, out var market, out var code, out _)) return false;
-            securities.Add(SecurityText(MarketPrefix((int)(market ?? 0)), code));
+            securities.Add(MarketPrefix((int)(market ?? 0)), code);
             return true;
         }
         if (plan.IsTrdHeader && account is null)
@@ -240,17 +321,6 @@ public static class FrameSummary
             for (; j >= 0 && hits[j].Lead > hit.Lead; j--) hits[j + 1] = hits[j];
             hits[j + 1] = hit;
         }
-    }
-
-    /// <summary>"HK.00700" from the market's prefix and the code's UTF-8, in one string.</summary>
-    private static string SecurityText(string prefix, ReadOnlySpan<byte> code)
-    {
-        var length = prefix.Length + 1 + System.Text.Encoding.UTF8.GetCharCount(code);
-        Span<char> text = length <= 256 ? stackalloc char[length] : new char[length];
-        prefix.CopyTo(text);
-        text[prefix.Length] = '.';
-        System.Text.Encoding.UTF8.GetChars(code, text[(prefix.Length + 1)..]);
-        return new string(text);
     }
 
     /// <summary>Field 1 as a varint, field 2 as a string (its UTF-8) or as a varint; false when one of them comes twice.</summary>

@@ -208,13 +208,13 @@ public sealed class TimelineWriter : IAnalysisSink
     /// </summary>
     private void RenderLine(OpenDFrame f, IBufferWriter<byte> into, out bool highlight)
     {
-        var summary = FrameSummary.Describe(f);
+        var summary = FrameSummary.DescribeInScratch(f);
         var failed = summary.StartsWith("FAILED", StringComparison.Ordinal) || summary.StartsWith("LOGIN FAILED", StringComparison.Ordinal) || summary.StartsWith("OPEND", StringComparison.Ordinal);
         highlight = f.Kind == FrameKind.Push && !failed && f.DiagnosticCount == 0;
         var protoName = f.ProtoName ?? "?";
         var latency = f.Kind == FrameKind.Response && f.LatencyMicros is { } lat ? FrameJson.FormatMillis(lat) + "ms" : null;
         var wsFrames = f.WebSocket is { Frames: not 1 } w ? $"{w.Frames} frames" : "";
-        var shown = summary.Length == 0 ? "" : failed ? _p.Failure(summary) : summary;
+        var shown = summary.IsEmpty || !failed ? summary : _p.Failure(summary.ToString());
         string[]? problems = null;
         var problemChars = 0;
         if (f.DiagnosticCount > 0)
@@ -312,7 +312,7 @@ public sealed class TimelineWriter : IAnalysisSink
             _pos += utf8.Length;
         }
 
-        public void Text(string text)
+        public void Text(scoped ReadOnlySpan<char> text)
         {
             // Names, codes and times are ASCII: copied a character at a time, without the encoder's set-up.
             var to = _span[_pos..];

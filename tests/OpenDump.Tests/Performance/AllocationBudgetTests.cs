@@ -114,12 +114,12 @@ public sealed class AllocationBudgetTests(ITestOutputHelper output)
     /// With decoding threads, JSON Lines and the timeline render each frame's line ahead, on the decoding thread, and take
     /// it back in order. That may allocate nothing beyond what rendering the line in order does: what is handed over for
     /// a line is reused with the block the line is in. Allocated for every frame, it was 180 of the 905 MB that 1 GB to
-    /// JSON Lines allocated with two threads (725 MB with one).
+    /// JSON Lines allocated with two threads (725 MB with one). Nor may rendering a line in order allocate per frame.
     /// </summary>
     [Theory]
     [InlineData("jsonl")]
     [InlineData("timeline")]
-    public void Lines_rendered_ahead_allocate_no_more_than_lines_rendered_in_order(string format)
+    public void Lines_rendered_ahead_or_in_order_allocate_nothing_per_frame(string format)
     {
         // Several blocks' worth of lines (about 1 MiB each): the blocks given up are taken up again.
         var (packets, key, pushes) = SteadyStream(12_000);
@@ -154,20 +154,13 @@ public sealed class AllocationBudgetTests(ITestOutputHelper output)
         var ahead = Pass(ahead: true);
         var inOrder = Pass(ahead: false);
         writer.OnComplete([]);
-        // The timeline's line ends with the frame's summary, which is made as a string (JSON Lines has none).
-        var summaries = 0L;
-        if (format == "timeline")
-        {
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            foreach (var frame in frames) OpenDump.Output.FrameSummary.Describe(frame);
-            summaries = GC.GetAllocatedBytesForCurrentThread() - before;
-        }
 
         var lines = System.Text.Encoding.UTF8.GetString(written.GetBuffer(), 0, (int)written.Length).Split('\n');
         Assert.Equal(6 * frames.Count, lines.Count(l => l.Contains(format == "jsonl" ? "\"serialNo\":" : " sn=", StringComparison.Ordinal)));
-        output.WriteLine($"{format}, {frames.Count} frames: {ahead} bytes rendered ahead, {inOrder} rendered in order, {summaries} for the summaries");
-        Assert.InRange((ahead - inOrder) / frames.Count, long.MinValue, 8);
-        Assert.InRange((ahead - summaries) / frames.Count, 0, 8);
+        output.WriteLine($"{format}, {frames.Count} frames: {ahead} bytes rendered ahead, {inOrder} rendered in order");
+        // The timeline's summary ("HK.00700") included: it is made in the rendering thread's scratch, not as strings.
+        Assert.InRange(ahead / frames.Count, 0, 8);
+        Assert.InRange(inOrder / frames.Count, 0, 8);
     }
 
     private sealed class CollectingSink(List<OpenDFrame> frames) : IAnalysisSink
