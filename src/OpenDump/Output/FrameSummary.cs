@@ -19,7 +19,7 @@ public static class FrameSummary
     /// <summary>
     /// <see cref="Describe"/> in this thread's scratch, valid until the thread describes the next frame. The timeline
     /// describes every frame it shows: as strings, a push's summary was 80 bytes of garbage a frame (the securities' texts
-    /// and the summary made of them), more than a third of what the timeline allocated.
+    /// and the summary made of them), 80 of the 352 bytes a frame the timeline of 1 GB allocated with two threads.
     /// </summary>
     internal static ReadOnlySpan<char> DescribeInScratch(OpenDFrame frame)
     {
