@@ -11,7 +11,8 @@
 # Before and after the runs it prints how OpenSSL's SHA-1 scales from one core to all of them at that moment.
 # After the tables it lists each pair of runs in the order they ran (all threads / --threads 1), which shows a
 # slow stretch that caught one side of some pairs.
-# Captures are generated (deterministic, seed 1) only when missing; the key is $dir/perf_rsa.pem.
+# Captures are generated (deterministic, seed 1) only when missing; the key is $dir/perf_rsa.pem. They are locked in
+# memory while the script runs (pin-captures.py; OPENDUMP_BENCH_PIN=0 does not).
 #   tests/OpenDump.Benchmarks/run-e2e.sh [size-mb (default 1000)] [runs (default 5)]
 # It measures the CLI as the README's publish command makes it for this machine (dotnet publish -r linux-x64:
 # compiled ahead of time into one native program, Native AOT; about a minute). OPENDUMP_BENCH_BUILD=r2r
@@ -85,6 +86,18 @@ case "$build" in
     ;;
   *) echo "OPENDUMP_BENCH_BUILD must be aot, r2r or jit, not $build" >&2; exit 2 ;;
 esac
+# The captures stay in the page cache for the whole run, as the reference figures assume (pin-captures.py says why they
+# did not on the benchmark VM). OPENDUMP_BENCH_PIN=0 leaves them to the machine's memory management.
+pinned="captures not pinned (OPENDUMP_BENCH_PIN=0)"
+if [ "${OPENDUMP_BENCH_PIN:-1}" != 0 ]; then
+  rm -f "$dir/pin.txt"
+  # The helper holds the pages until its standard input, this script's descriptor, closes when the script exits.
+  exec {pin_fd}> >(exec python3 tests/OpenDump.Benchmarks/pin-captures.py "$capture" "$small" >"$dir/pin.txt")
+  pin_pid=$!
+  while [ ! -s "$dir/pin.txt" ] && kill -0 "$pin_pid" 2>/dev/null; do sleep 0.2; done
+  pinned=$(cat "$dir/pin.txt" 2>/dev/null || true)
+  [ -n "$pinned" ] || pinned="captures not pinned: the helper failed (its message is above)"
+fi
 bytes=$(stat -c %s "$capture")
 frames=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['frames_total'])" "$capture.stats.json" 2>/dev/null || echo 0)
 scale=$(awk -v b="$bytes" 'BEGIN {print b / 1e9}')
@@ -107,6 +120,7 @@ case "$build" in
 esac
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GB, $(dotnet --version 2>/dev/null | sed 's/^/.NET SDK /'); commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src 2>/dev/null || echo ' (+ uncommitted changes in src/)')"
 echo "capture: $capture ($bytes bytes, $frames frames); median of $runs runs each; peak RSS also on $small ($runs runs)"
+echo "$pinned"
 [ "$size" = 1000 ] || echo "targets are for the 1 GB file; wall targets here are scaled by the file size (x$scale)"
 # The machine's own scaling at the time: OpenSSL's SHA-1 (1 KB blocks, no memory traffic) on one core and on all of
 # them at once. On this VM two busy cores are sometimes much slower than one (the host places them as it likes);
