@@ -14,7 +14,7 @@ public static class FrameSummary
 {
     private const int MaxSecurities = 4;
 
-    public static string Describe(OpenDFrame frame) => DescribeInScratch(frame) is var text && text.IsEmpty ? "" : new string(text);
+    public static string Describe(OpenDFrame frame) => new string(DescribeInScratch(frame));
 
     /// <summary>
     /// <see cref="Describe"/> in this thread's scratch, valid until the thread describes the next frame. The timeline
@@ -67,8 +67,8 @@ public static class FrameSummary
 
         public void Add(ReadOnlySpan<char> text)
         {
-            var at = Reserve(text.Length);
-            text.CopyTo(_chars.AsSpan(at));
+            var at = _used;
+            Append(text);
             Added(at, text.Length);
         }
 
@@ -99,7 +99,12 @@ public static class FrameSummary
             return at;
         }
 
-        private void Append(ReadOnlySpan<char> text) => text.CopyTo(_chars.AsSpan(Reserve(text.Length)));
+        private void Append(ReadOnlySpan<char> text)
+        {
+            // Reserved first: growing the array replaces _chars, which an argument list would have read before.
+            var at = Reserve(text.Length);
+            text.CopyTo(_chars.AsSpan(at));
+        }
 
         /// <summary>The account, then the distinct securities in order of first mention: the first few, and how many more.</summary>
         public ReadOnlySpan<char> Summary(string? account)
@@ -116,10 +121,8 @@ public static class FrameSummary
                     if (distinct < MaxSecurities)
                     {
                         if (distinct > 0) Append(" ");
-                        // Reserved first: growing the array moves the item being copied.
-                        var item = _items[i];
-                        var at = Reserve(item.Length);
-                        _chars.AsSpan(item.Start, item.Length).CopyTo(_chars.AsSpan(at));
+                        // Read from the array as it was: if appending grows it, the old one still holds the item.
+                        Append(Item(i));
                     }
                     distinct++;
                 }

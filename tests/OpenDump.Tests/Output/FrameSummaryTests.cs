@@ -89,6 +89,26 @@ public sealed class FrameSummaryTests
         Assert.Equal("", FrameSummary.Describe(Frame(proto, toServer: true) with { Plaintext = new QotGetBasicQot.Request { C2S = new() }.ToByteArray() }));
     }
 
+    /// <summary>
+    /// Long codes outgrow the thread's scratch (256 characters at first) wherever it happens: while the securities are
+    /// collected, or while the summary after them is written. Written where growing the array had already moved it, a
+    /// separator threw "Destination is too short" in the timeline.
+    /// </summary>
+    [Fact]
+    public void A_summary_longer_than_the_scratch_is_whole_wherever_the_scratch_grows()
+    {
+        var proto = ProtoRegistry.Default.Find(3004)!;
+        for (var length = 1; length <= 120; length++)
+        {
+            var codes = Enumerable.Range(0, 6).Select(i => new string((char)('A' + i), length)).ToArray();
+            var request = new QotGetBasicQot.Request { C2S = new QotGetBasicQot.C2S() };
+            request.C2S.SecurityList.AddRange(codes.Select(c => new QotCommon.Security { Market = 11, Code = c }));
+            var expected = string.Join(" ", codes.Take(4).Select(c => "US." + c)) + " +2";
+            Assert.Equal(expected, FrameSummary.Describe(Frame(proto, toServer: true) with { Plaintext = request.ToByteArray() }));
+            Assert.Equal(expected, FrameSummary.Describe(Frame(proto, toServer: true) with { Message = request }));
+        }
+    }
+
     [Fact]
     public void Securities_of_two_fields_come_in_declaration_order_whatever_their_order_on_the_wire()
     {
