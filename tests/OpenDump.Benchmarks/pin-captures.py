@@ -3,10 +3,11 @@
 line saying what it pinned, then waits until its standard input closes (or it is killed).
 
 Why: the benchmark VM runs DAMON with a pageout scheme (/sys/kernel/mm/damon/admin/kdamonds): memory that its
-sampling finds accessed at most once per 5 s aggregation for 60 s is paged out. A capture that the harness reads once
-every few seconds looks like that, so its pages were dropped while the runs went on, and some runs read part of the
-gigabyte from disk again. Locked pages are unevictable, so every run reads the capture from memory, which is what the
-reference figures (../shared/bench: `cat` from the page cache) assume.
+sampling finds accessed at most once per 5 s aggregation for 60 s is paged out. A capture left unread for a while (as
+during the harness's publish, or between two runs of the harness) loses most of its pages: a minute after one run of the
+harness, 136 MB of the 954 MB capture were left, and a run then read the rest from disk. Locked pages are unevictable,
+so every run reads the capture from memory, which is what the reference figures (../shared/bench: `cat` from the page
+cache) assume.
 
     pin-captures.py FILE...
 """

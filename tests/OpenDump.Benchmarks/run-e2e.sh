@@ -87,7 +87,7 @@ case "$build" in
   *) echo "OPENDUMP_BENCH_BUILD must be aot, r2r or jit, not $build" >&2; exit 2 ;;
 esac
 # The captures stay in the page cache for the whole run, as the reference figures assume (pin-captures.py says why they
-# did not on the benchmark VM). OPENDUMP_BENCH_PIN=0 leaves them to the machine's memory management.
+# may not on the benchmark VM). OPENDUMP_BENCH_PIN=0 leaves them to the machine's memory management.
 pinned="captures not pinned (OPENDUMP_BENCH_PIN=0)"
 if [ "${OPENDUMP_BENCH_PIN:-1}" != 0 ]; then
   rm -f "$dir/pin.txt"
